@@ -1,0 +1,41 @@
+// Bundles the main process, the preload and the test host (the renderer is Vite's: renderer/vite.config.ts).
+// Native packages and electron stay external: they are loaded from node_modules (asarUnpack in packaging).
+import { build } from 'esbuild';
+import { readFileSync } from 'node:fs';
+
+const pkg = JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 'utf8'));
+const external = ['electron', 'pkcs11js', 'better-sqlite3-multiple-ciphers', 'better-sqlite3'];
+const common = {
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  sourcemap: true,
+  legalComments: 'none',
+  external,
+  define: { __APP_VERSION__: JSON.stringify(pkg.version) },
+  logLevel: 'warning',
+};
+
+/** Node-side entries: [source, output]. Worker and child-process entries are listed here too. */
+export const nodeEntries = [
+  ['main/electron/index.ts', 'dist/main/electron.cjs', 'cjs'],
+  ['main/host/cli.ts', 'dist/main/host.mjs', 'esm'],
+];
+
+await Promise.all([
+  ...nodeEntries.map(([entry, outfile, format]) =>
+    build({
+      ...common,
+      entryPoints: [entry],
+      outfile,
+      format,
+      ...(format === 'esm'
+        ? { banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" } }
+        : {}),
+    }),
+  ),
+  // A sandboxed preload cannot require packages: one self-contained CommonJS file.
+  build({ ...common, entryPoints: ['main/electron/preload-entry.ts'], outfile: 'dist/preload/preload.cjs', format: 'cjs', platform: 'node' }),
+  // The browser twin runs in the page: one classic script.
+  build({ ...common, entryPoints: ['preload/browser-twin.ts'], outfile: 'dist/host/twin.js', format: 'iife', platform: 'browser', external: [], target: 'chrome120' }),
+]);

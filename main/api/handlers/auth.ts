@@ -1,0 +1,8 @@
+// auth.*: the session as the screens see it.
+import { defineHandler } from '../handler';
+
+export const authState = defineHandler({
+  operation: 'auth.state',
+  feature: null,
+  handle: (_input, { services }) => services.session.state(),
+});

@@ -1,0 +1,50 @@
+// The composition root: builds the services from configuration and hands one dispatcher and one
+// event bus to whichever host runs them (the Electron shell or the loopback test host).
+import { hostname } from 'node:os';
+import type { AppConfig } from '../config/schema';
+import { createLogger, type Logger } from '../log/logger';
+import { EventBus } from '../api/event-bus';
+import { createDispatcher, type Dispatch } from '../api/dispatcher';
+import { handlers } from '../api/handlers';
+import type { AuditSink } from '../audit/sink';
+import type { SessionService } from '../auth/session-service';
+import type { AppIdentity, Services } from './services';
+import { appVersion } from './version';
+
+export interface RuntimeOptions {
+  readonly config: AppConfig;
+  readonly host: AppIdentity['host'];
+  readonly log?: Logger;
+  readonly audit: AuditSink;
+  readonly session: SessionService;
+}
+
+export interface Runtime {
+  readonly services: Services;
+  readonly dispatch: Dispatch;
+  close(): Promise<void>;
+}
+
+export function createRuntime(options: RuntimeOptions): Runtime {
+  const log = options.log ?? createLogger();
+  const services: Services = {
+    identity: {
+      name: 'SCR Desktop',
+      version: appVersion,
+      host: options.host,
+      workstation: options.config.workstation ?? hostname(),
+    },
+    config: options.config,
+    log,
+    events: new EventBus(),
+    session: options.session,
+    audit: options.audit,
+  };
+  return {
+    services,
+    dispatch: createDispatcher(handlers, services),
+    close: async () => {
+      await services.session.close();
+    },
+  };
+}

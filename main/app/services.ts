@@ -1,0 +1,22 @@
+// The services every handler may use, built once per process by the composition root.
+import type { AppConfig } from '../config/schema';
+import type { Logger } from '../log/logger';
+import type { EventBus } from '../api/event-bus';
+import type { SessionService } from '../auth/session-service';
+import type { AuditSink } from '../audit/sink';
+
+export interface AppIdentity {
+  readonly name: string;
+  readonly version: string;
+  readonly host: 'electron' | 'test-host';
+  readonly workstation: string;
+}
+
+export interface Services {
+  readonly identity: AppIdentity;
+  readonly config: AppConfig;
+  readonly log: Logger;
+  readonly events: EventBus;
+  readonly session: SessionService;
+  readonly audit: AuditSink;
+}

@@ -1,0 +1,25 @@
+// What the rest of main may say to the audit trail. The store behind it (encrypted, hash-chained,
+// append-only) adds the who/when/where; callers say what happened.
+export type AuditOutcome = 'success' | 'failure' | 'refused' | 'info';
+
+export interface AuditEventInput {
+  /** Dotted event type, e.g. `session.login`, `bridge.refused`, `scr.view`. */
+  readonly type: string;
+  readonly outcome: AuditOutcome;
+  readonly nhsNumber?: string;
+  readonly interactionId?: string;
+  readonly messageId?: string;
+  readonly correlationId?: string;
+  readonly accessReason?: string;
+  /** Structured detail: never a PIN, a key or free-text patient data. */
+  readonly detail?: Readonly<Record<string, unknown>>;
+}
+
+export interface AuditReceipt {
+  readonly sequence: number;
+}
+
+export interface AuditSink {
+  /** Resolves once the entry is durably committed; rejects (fail closed) when it cannot be. */
+  record(event: AuditEventInput): Promise<AuditReceipt>;
+}

@@ -1,0 +1,10 @@
+// The session as the rest of main sees it. main/auth owns the state machine behind it.
+import type { AuthState } from '../../preload/contract';
+import type { RbacSubject } from './rbac';
+
+export interface SessionService {
+  state(): AuthState;
+  /** The selected role's RBAC subject, or null when no role is selected or the session is locked. */
+  rbacSubject(): RbacSubject | null;
+  close(): Promise<void>;
+}

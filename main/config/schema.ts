@@ -1,0 +1,64 @@
+// The configuration schema: what an IT manager sets machine-wide, and the few things a user may
+// change for themselves. Every value is validated; an invalid one stops start-up with a message
+// naming the key and the value.
+import { z } from 'zod';
+
+export const Environment = z.enum(['training', 'path-to-live', 'live']);
+export type Environment = z.infer<typeof Environment>;
+
+export const CardRemovalPolicy = z.enum(['lock', 'logout', 'ignore']);
+
+export const Policies = z
+  .object({
+    /** product.md section 9: card removal locks by default. */
+    cardRemoval: CardRemovalPolicy.default('lock'),
+    /** CIS2 session rules: 15 minutes idle (NHS CIA Ses Req 005). */
+    idleTimeoutMinutes: z.number().int().min(1).max(240).default(15),
+    idleWarningSeconds: z.number().int().min(10).max(600).default(120),
+    /** CIS2 session rules: 12 hours absolute (NHS CIA Ses Req 007). */
+    absoluteLimitHours: z.number().min(1).max(24).default(12),
+  })
+  .strict();
+
+export const AuditConfig = z
+  .object({
+    /** Folder holding the encrypted audit database; defaults to the user-data folder. */
+    dir: z.string().min(1).optional(),
+    /** Linux without a keyring offers only a plain-text key store; clinical use then needs explicit consent. */
+    allowBasicTextKeyStore: z.boolean().default(false),
+  })
+  .strict();
+
+export const SmartcardConfig = z
+  .object({
+    /** Allow-list of PKCS#11 modules. A module path is never typed by a user. */
+    modules: z.array(z.string().min(1)).default([]),
+  })
+  .strict();
+
+export const UserPreferences = z
+  .object({
+    textSize: z.enum(['normal', 'large']).default('normal'),
+    searchMode: z.enum(['nhs-number', 'basic', 'advanced']).default('nhs-number'),
+  })
+  .strict();
+export type UserPreferences = z.infer<typeof UserPreferences>;
+
+export const AppConfig = z
+  .object({
+    environment: Environment.default('training'),
+    workstation: z.string().min(1).max(64).optional(),
+    /** Our accredited system's ASID (Spine Accredited System ID, 12 digits). */
+    asid: z.string().regex(/^\d{12}$/, 'an ASID is 12 digits').optional(),
+    policies: Policies.default(Policies.parse({})),
+    audit: AuditConfig.default(AuditConfig.parse({})),
+    smartcard: SmartcardConfig.default(SmartcardConfig.parse({})),
+    /** Spine routing and reliability; its shape is owned by main/spine. */
+    spine: z.record(z.string(), z.unknown()).default({}),
+    preferences: UserPreferences.default(UserPreferences.parse({})),
+  })
+  .strict();
+export type AppConfig = z.infer<typeof AppConfig>;
+
+/** The top-level keys a user's own file may set; everything else is the administrator's. */
+export const userChangeableKeys = ['preferences'] as const;

@@ -1,0 +1,17 @@
+// Events main pushes to the renderer. Payloads carry no patient data.
+import { z } from 'zod';
+import { AuthState } from './ops/auth';
+
+export const events = {
+  'card.inserted': z.object({ label: z.string() }),
+  'card.removed': z.object({ label: z.string() }),
+  'session.changed': AuthState,
+  'session.locked': z.object({ reason: z.enum(['card-removed', 'user', 'idle']) }),
+  'session.timeoutWarning': z.object({ secondsRemaining: z.number().int().nonnegative() }),
+  'upload.status': z.object({ uploadId: z.string(), state: z.string(), message: z.string().optional() }),
+  'audit.unavailable': z.object({ message: z.string() }),
+} as const;
+
+export type EventName = keyof typeof events;
+export type EventPayload<E extends EventName> = z.infer<(typeof events)[E]>;
+export const eventNames = Object.keys(events) as EventName[];
