@@ -15,6 +15,15 @@ export interface AuditEventInput {
   readonly detail?: Readonly<Record<string, unknown>>;
 }
 
+/** The signed-in user and role an audit entry is attributed to (MSCA-AUD-03/04). */
+export interface AuditActor {
+  readonly userUuid: string;
+  readonly displayName: string;
+  readonly roleProfileId: string | null;
+  readonly jobRoleCode: string | null;
+  readonly odsCode: string | null;
+}
+
 export interface AuditReceipt {
   readonly sequence: number;
 }
