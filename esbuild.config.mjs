@@ -19,7 +19,6 @@ const common = {
 /** Node-side entries: [source, output]. Worker and child-process entries are listed here too. */
 export const nodeEntries = [
   ['main/electron/index.ts', 'dist/main/electron.cjs', 'cjs'],
-  ['main/host/cli.ts', 'dist/main/host.mjs', 'esm'],
 ];
 
 await Promise.all([
@@ -35,7 +34,7 @@ await Promise.all([
     }),
   ),
   // A sandboxed preload cannot require packages: one self-contained CommonJS file.
-  build({ ...common, entryPoints: ['main/electron/preload-entry.ts'], outfile: 'dist/preload/preload.cjs', format: 'cjs', platform: 'node' }),
+  build({ ...common, entryPoints: ['main/electron/preload-entry.ts'], outfile: 'dist/preload/preload.cjs', format: 'cjs', platform: 'node', minify: true }),
   // The browser twin runs in the page: one classic script.
-  build({ ...common, entryPoints: ['preload/browser-twin.ts'], outfile: 'dist/host/twin.js', format: 'iife', platform: 'browser', external: [], target: 'chrome120' }),
+  build({ ...common, entryPoints: ['preload/browser-twin.ts'], outfile: 'dist/host/twin.js', format: 'iife', platform: 'browser', external: [], target: 'chrome120', minify: true }),
 ]);

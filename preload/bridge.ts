@@ -1,6 +1,9 @@
 // Builds `window.smsp` from a transport. The same bridge serves the Electron preload (IPC) and
 // the browser twin (the test host's loopback channel), so the renderer cannot tell them apart.
-import { eventNames, type EventName, type SmspBridge } from './contract';
+import type { EventName, SmspBridge } from './contract';
+import { eventNameList } from './contract/channels';
+
+const eventNames: readonly string[] = eventNameList;
 
 export interface BridgeTransport {
   invoke(operation: string, input: unknown): Promise<unknown>;
@@ -15,7 +18,7 @@ const transportFailure = {
 export function createBridge(transport: BridgeTransport): SmspBridge {
   const listeners = new Map<EventName, Set<(payload: unknown) => void>>();
   transport.subscribe((event, payload) => {
-    if (!(eventNames as string[]).includes(event)) return;
+    if (!eventNames.includes(event)) return;
     for (const listener of listeners.get(event as EventName) ?? []) listener(payload);
   });
   const bridge: SmspBridge = {

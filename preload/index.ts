@@ -1,7 +1,7 @@
 // The Electron preload's logic: expose `window.smsp` over IPC. The entry that hands it Electron's
 // contextBridge and ipcRenderer is main/electron/preload-entry.ts, because only main/electron may
 // import electron (architecture.md section 2); both are bundled into one file.
-import { ipcChannels } from './contract';
+import { ipcChannels } from './contract/channels';
 import { createBridge } from './bridge';
 
 export interface PreloadElectron {

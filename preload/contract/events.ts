@@ -1,6 +1,7 @@
 // Events main pushes to the renderer. Payloads carry no patient data.
 import { z } from 'zod';
 import { AuthState } from './ops/auth';
+import { eventNameList } from './channels';
 
 export const events = {
   'card.inserted': z.object({ label: z.string() }),
@@ -14,4 +15,9 @@ export const events = {
 
 export type EventName = keyof typeof events;
 export type EventPayload<E extends EventName> = z.infer<(typeof events)[E]>;
-export const eventNames = Object.keys(events) as EventName[];
+export const eventNames: readonly EventName[] = eventNameList;
+
+// Every event has a payload schema and a name in channels.ts: each list must name the other's.
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+const _eventListsAgree: Same<EventName, (typeof eventNameList)[number]> = true;
+void _eventListsAgree;

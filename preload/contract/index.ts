@@ -9,6 +9,7 @@ import { authOperations } from './ops/auth';
 export * from './errors';
 export * from './events';
 export * from './operation';
+export * from './channels';
 export * from './ops/app';
 export * from './ops/auth';
 
@@ -33,5 +34,3 @@ export interface SmspBridge {
   on<E extends EventName>(event: E, listener: (payload: EventPayload<E>) => void): () => void;
 }
 
-/** The channel names the Electron preload and main agree on. */
-export const ipcChannels = { invoke: 'smsp:invoke', event: 'smsp:event' } as const;

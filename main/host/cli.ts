@@ -1,0 +1,63 @@
+// The test host as a process: `node --import tsx main/host/cli.ts [--port N] [--config FILE]
+// [--data-dir DIR]`. Loads configuration (admin file, user file, then FILE's values over both),
+// starts the runtime and the loopback host, and prints one JSON line when ready:
+// {"url","launchUrl","port","pid","environment"}. It refuses a live configuration.
+import { mkdirSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { loadConfig, defaultAdminFile, defaultUserFile, ConfigError } from '../config/load';
+import { createLogger } from '../log/logger';
+import { bootstrapRuntime } from '../app/bootstrap';
+import { appRoot, builtPaths } from '../app/paths';
+import { startHost } from './server';
+
+interface HostArgs {
+  port: number;
+  configFile?: string;
+  dataDir: string;
+}
+
+function parseArgs(argv: readonly string[]): HostArgs {
+  const args: HostArgs = { port: 0, dataDir: resolve('.smsp', 'host-data') };
+  for (let i = 0; i < argv.length; i += 1) {
+    const flag = argv[i];
+    const value = argv[i + 1];
+    if (flag === '--port' && value) args.port = Number(value);
+    else if (flag === '--config' && value) args.configFile = value;
+    else if (flag === '--data-dir' && value) args.dataDir = resolve(value);
+    else throw new ConfigError(`Unknown or incomplete argument: ${flag}`);
+    i += 1;
+  }
+  if (!Number.isInteger(args.port) || args.port < 0 || args.port > 65535) throw new ConfigError(`--port must be 0–65535`);
+  return args;
+}
+
+export async function main(argv: readonly string[]): Promise<void> {
+  const log = createLogger({ level: process.env['SMSP_LOG_LEVEL'] === 'debug' ? 'debug' : 'info' });
+  const args = parseArgs(argv);
+  const overrides = args.configFile ? (JSON.parse(await readFile(args.configFile, 'utf8')) as Record<string, unknown>) : {};
+  const config = loadConfig({
+    adminFile: process.env['SMSP_ADMIN_CONFIG'] ?? defaultAdminFile(),
+    userFile: process.env['SMSP_USER_CONFIG'] ?? defaultUserFile(),
+    overrides,
+  });
+  mkdirSync(args.dataDir, { recursive: true, mode: 0o700 });
+  const runtime = await bootstrapRuntime({ config, host: 'test-host', dataDir: args.dataDir, log });
+  const paths = builtPaths(appRoot());
+  const host = await startHost({ runtime, rendererDir: paths.renderer, twinFile: paths.twin, port: args.port });
+  const stop = async () => {
+    await host.close();
+    await runtime.close();
+    process.exit(0);
+  };
+  process.once('SIGTERM', () => void stop());
+  process.once('SIGINT', () => void stop());
+  process.stdout.write(
+    JSON.stringify({ url: host.url, launchUrl: host.launchUrl, port: host.port, pid: process.pid, environment: config.environment }) + '\n',
+  );
+}
+
+main(process.argv.slice(2)).catch((error: unknown) => {
+  process.stderr.write(`smsp host: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(2);
+});
