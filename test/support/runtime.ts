@@ -1,0 +1,33 @@
+// A runtime for unit tests of hosts and handlers: real dispatcher and handlers, an audit sink
+// that keeps what it is given, and a session whose stage the test sets.
+import type { AuthState } from '../../preload/contract';
+import { createRuntime, type Runtime } from '../../main/app/runtime';
+import type { AuditEventInput, AuditSink } from '../../main/audit/sink';
+import type { RbacSubject } from '../../main/auth/rbac';
+import { AppConfig } from '../../main/config/schema';
+import { silentLogger } from '../../main/log/logger';
+
+export interface TestRuntime extends Runtime {
+  readonly audited: AuditEventInput[];
+  signIn(subject: RbacSubject): void;
+}
+
+export function testRuntime(config: Partial<AppConfig> = {}): TestRuntime {
+  const audited: AuditEventInput[] = [];
+  const audit: AuditSink = {
+    record: async (event) => {
+      audited.push(event);
+      return { sequence: audited.length };
+    },
+  };
+  let subject: RbacSubject | null = null;
+  const state = (): AuthState => ({ stage: subject ? 'role-selected' : 'no-card', user: null, roles: [], selectedRole: null, features: [] });
+  const runtime = createRuntime({
+    config: AppConfig.parse(config),
+    host: 'test-host',
+    log: silentLogger,
+    audit,
+    session: { state, rbacSubject: () => subject, actor: () => null, close: async () => undefined },
+  });
+  return { ...runtime, audited, signIn: (next) => (subject = next) };
+}
