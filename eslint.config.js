@@ -59,7 +59,7 @@ export default tseslint.config(
     files: ['preload/contract/**/*.ts'],
     rules: {
       'no-restricted-imports': restrict(
-        ['**/main/**', '**/renderer/**', '**/native/**', '**/test/**', 'node:*', '../*'],
+        ['**/main/**', '**/renderer/**', '**/native/**', '**/test/**', 'node:*', '../bridge', '../index', '../browser-twin'],
         ['electron', ...nativePackages, ...nodeBuiltins],
       ),
     },
