@@ -1,0 +1,111 @@
+// `npm start`: launches the app in training mode against the built-in Spine sandbox with virtual
+// smartcards. Where an Electron binary is installed it opens the real Electron window; where none
+// is (machines that cannot download it), it starts the loopback test host and opens the renderer
+// in Chromium as an app window — or, under CI or with no display, prints the URL. It always says
+// which it did and why.
+//
+// Flags: --headless (never open a window), --ready-json (print one JSON line when ready, for
+// tests), --data-dir DIR (workstation state; default .smsp/training).
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { createInterface } from 'node:readline';
+import { prepareTraining } from './training';
+import { findElectron } from './electron-binary';
+
+interface LaunchArgs {
+  headless: boolean;
+  readyJson: boolean;
+  dataDir: string;
+}
+
+function parseArgs(argv: readonly string[]): LaunchArgs {
+  const args: LaunchArgs = { headless: false, readyJson: false, dataDir: resolve('.smsp', 'training') };
+  for (let i = 0; i < argv.length; i += 1) {
+    const flag = argv[i];
+    if (flag === '--headless') args.headless = true;
+    else if (flag === '--ready-json') args.readyJson = true;
+    else if (flag === '--data-dir' && argv[i + 1]) args.dataDir = resolve(argv[(i += 1)] ?? '');
+    else throw new Error(`Unknown argument ${flag}`);
+  }
+  return args;
+}
+
+const chromiumFlags = [
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--disable-quic',
+  '--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE localhost , EXCLUDE 127.0.0.1',
+];
+
+function say(line: string): void {
+  process.stderr.write(`scr-desktop: ${line}\n`);
+}
+
+async function main(): Promise<void> {
+  const args = parseArgs(process.argv.slice(2));
+  mkdirSync(args.dataDir, { recursive: true, mode: 0o700 });
+  const children: ChildProcess[] = [];
+  const training = await prepareTraining(args.dataDir, say);
+  const stop = async (code = 0) => {
+    for (const child of children) child.kill('SIGTERM');
+    await training.close();
+    process.exit(code);
+  };
+  process.once('SIGINT', () => void stop());
+  process.once('SIGTERM', () => void stop());
+
+  const electron = findElectron();
+  if ('path' in electron && !args.headless) {
+    say('opening the Electron window (training mode).');
+    const child = spawn(electron.path, ['.'], {
+      stdio: 'inherit',
+      env: { ...process.env, SMSP_CONFIG_OVERRIDES: JSON.stringify(training.config) },
+    });
+    children.push(child);
+    child.on('exit', (code) => void stop(code ?? 0));
+    return;
+  }
+
+  const configFile = join(args.dataDir, 'host-config.json');
+  writeFileSync(configFile, JSON.stringify(training.config, null, 2), { mode: 0o600 });
+  const host = spawn(process.execPath, ['--import', 'tsx', 'main/host/cli.ts', '--config', configFile, '--data-dir', join(args.dataDir, 'workstation')], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+    env: { ...process.env, ...training.env },
+  });
+  children.push(host);
+  host.on('exit', (code) => void stop(code ?? 1));
+  const ready = await new Promise<{ url: string; launchUrl: string }>((resolveReady, reject) => {
+    const lines = createInterface({ input: host.stdout! });
+    lines.once('line', (line) => resolveReady(JSON.parse(line) as { url: string; launchUrl: string }));
+    host.once('exit', (code) => reject(new Error(`the test host stopped (exit ${code}) before it was ready`)));
+  });
+
+  const why = 'path' in electron ? 'headless was asked for' : electron.missing;
+  if (args.readyJson) process.stdout.write(JSON.stringify({ ...ready, sandbox: training.sandboxUrl }) + '\n');
+  const display = process.env['DISPLAY'] || process.env['WAYLAND_DISPLAY'];
+  if (args.headless || process.env['CI'] || !display) {
+    say(`started the test host instead of Electron because ${why}.`);
+    say(`no window was opened (${args.headless ? '--headless' : process.env['CI'] ? 'CI is set' : 'no display'}). Open this address in Chromium:`);
+    say(ready.launchUrl);
+    return;
+  }
+  const chromium = ['/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome'].find((path) => existsSync(path));
+  if (!chromium) {
+    say(`started the test host because ${why}, but found no Chromium to open it in. Open: ${ready.launchUrl}`);
+    return;
+  }
+  say(`started the test host because ${why}; opening it in Chromium as an app window.`);
+  const browser = spawn(chromium, [...chromiumFlags, `--user-data-dir=${join(args.dataDir, 'chromium')}`, `--app=${ready.launchUrl}`], {
+    stdio: 'ignore',
+  });
+  children.push(browser);
+  browser.on('exit', () => void stop(0));
+}
+
+main().catch((error: unknown) => {
+  say(error instanceof Error ? error.message : String(error));
+  process.exit(2);
+});
