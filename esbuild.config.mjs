@@ -17,9 +17,7 @@ const common = {
 };
 
 /** Node-side entries: [source, output]. Worker and child-process entries are listed here too. */
-export const nodeEntries = [
-  ['main/electron/index.ts', 'dist/main/electron.cjs', 'cjs'],
-];
+export const nodeEntries = [['main/electron/index.ts', 'dist/main/electron.cjs', 'cjs']];
 
 await Promise.all([
   ...nodeEntries.map(([entry, outfile, format]) =>
@@ -29,12 +27,32 @@ await Promise.all([
       outfile,
       format,
       ...(format === 'esm'
-        ? { banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" } }
+        ? {
+            banner: {
+              js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);",
+            },
+          }
         : {}),
     }),
   ),
   // A sandboxed preload cannot require packages: one self-contained CommonJS file.
-  build({ ...common, entryPoints: ['main/electron/preload-entry.ts'], outfile: 'dist/preload/preload.cjs', format: 'cjs', platform: 'node', minify: true }),
+  build({
+    ...common,
+    entryPoints: ['main/electron/preload-entry.ts'],
+    outfile: 'dist/preload/preload.cjs',
+    format: 'cjs',
+    platform: 'node',
+    minify: true,
+  }),
   // The browser twin runs in the page: one classic script.
-  build({ ...common, entryPoints: ['preload/browser-twin.ts'], outfile: 'dist/host/twin.js', format: 'iife', platform: 'browser', external: [], target: 'chrome120', minify: true }),
+  build({
+    ...common,
+    entryPoints: ['preload/browser-twin.ts'],
+    outfile: 'dist/host/twin.js',
+    format: 'iife',
+    platform: 'browser',
+    external: [],
+    target: 'chrome120',
+    minify: true,
+  }),
 ]);

@@ -5,16 +5,41 @@ import tseslint from 'typescript-eslint';
 import globals from 'globals';
 
 const nodeBuiltins = [
-  'fs', 'fs/promises', 'child_process', 'net', 'http', 'https', 'tls', 'dgram', 'os', 'path', 'crypto',
-  'worker_threads', 'cluster', 'dns', 'module', 'process', 'stream', 'url', 'util', 'zlib', 'vm',
+  'fs',
+  'fs/promises',
+  'child_process',
+  'net',
+  'http',
+  'https',
+  'tls',
+  'dgram',
+  'os',
+  'path',
+  'crypto',
+  'worker_threads',
+  'cluster',
+  'dns',
+  'module',
+  'process',
+  'stream',
+  'url',
+  'util',
+  'zlib',
+  'vm',
 ];
 const nativePackages = ['pkcs11js', 'better-sqlite3-multiple-ciphers', 'better-sqlite3'];
 
 const restrict = (patterns, paths = []) => [
   'error',
   {
-    paths: paths.map((name) => ({ name, message: 'This import crosses an architecture boundary (architecture.md section 2).' })),
-    patterns: patterns.map((group) => ({ group: [group], message: 'This import crosses an architecture boundary (architecture.md section 2).' })),
+    paths: paths.map((name) => ({
+      name,
+      message: 'This import crosses an architecture boundary (architecture.md section 2).',
+    })),
+    patterns: patterns.map((group) => ({
+      group: [group],
+      message: 'This import crosses an architecture boundary (architecture.md section 2).',
+    })),
   },
 ];
 
@@ -30,11 +55,12 @@ export default tseslint.config(
       'no-restricted-syntax': [
         'error',
         {
-          selector: "Property[key.name=/^(nodeIntegration|nodeIntegrationInWorker|nodeIntegrationInSubFrames)$/][value.value=true]",
+          selector:
+            'Property[key.name=/^(nodeIntegration|nodeIntegrationInWorker|nodeIntegrationInSubFrames)$/][value.value=true]',
           message: 'Node integration must stay off in every window (architecture.md section 2).',
         },
         {
-          selector: "Property[key.name=/^(contextIsolation|sandbox|webSecurity)$/][value.value=false]",
+          selector: 'Property[key.name=/^(contextIsolation|sandbox|webSecurity)$/][value.value=false]',
           message: 'contextIsolation, sandbox and webSecurity must stay on (architecture.md section 2).',
         },
       ],
@@ -44,7 +70,9 @@ export default tseslint.config(
   {
     files: ['main/**/*.ts', 'preload/**/*.ts', 'renderer/**/*.{ts,tsx}'],
     ignores: ['main/electron/**'],
-    rules: { 'no-restricted-imports': restrict(['**/renderer/**', '**/test/**'], ['electron', ...nativePackages]) },
+    rules: {
+      'no-restricted-imports': restrict(['**/renderer/**', '**/test/**'], ['electron', ...nativePackages]),
+    },
   },
   {
     files: ['main/electron/**/*.ts'],
@@ -52,14 +80,25 @@ export default tseslint.config(
   },
   {
     files: ['native/**/*.ts'],
-    rules: { 'no-restricted-imports': restrict(['**/renderer/**', '**/test/**', '**/main/**'], ['electron']) },
+    rules: {
+      'no-restricted-imports': restrict(['**/renderer/**', '**/test/**', '**/main/**'], ['electron']),
+    },
   },
   // The contract is environment-free: zod only.
   {
     files: ['preload/contract/**/*.ts'],
     rules: {
       'no-restricted-imports': restrict(
-        ['**/main/**', '**/renderer/**', '**/native/**', '**/test/**', 'node:*', '../bridge', '../index', '../browser-twin'],
+        [
+          '**/main/**',
+          '**/renderer/**',
+          '**/native/**',
+          '**/test/**',
+          'node:*',
+          '../bridge',
+          '../index',
+          '../browser-twin',
+        ],
         ['electron', ...nativePackages, ...nodeBuiltins],
       ),
     },
@@ -69,9 +108,10 @@ export default tseslint.config(
     files: ['preload/*.ts'],
     languageOptions: { globals: { ...globals.browser } },
     rules: {
-      'no-restricted-imports': restrict(['**/main/**', '**/renderer/**', '**/native/**', '**/test/**', 'node:*'], [
-        'electron', ...nativePackages, ...nodeBuiltins,
-      ]),
+      'no-restricted-imports': restrict(
+        ['**/main/**', '**/renderer/**', '**/native/**', '**/test/**', 'node:*'],
+        ['electron', ...nativePackages, ...nodeBuiltins],
+      ),
     },
   },
   // The renderer draws and asks: no main, no native, no electron, no Node.
@@ -81,7 +121,15 @@ export default tseslint.config(
     languageOptions: { globals: { ...globals.browser } },
     rules: {
       'no-restricted-imports': restrict(
-        ['**/main/**', '**/native/**', '**/test/**', 'node:*', '**/preload/*.ts', '**/preload/index*', '**/preload/browser*'],
+        [
+          '**/main/**',
+          '**/native/**',
+          '**/test/**',
+          'node:*',
+          '**/preload/*.ts',
+          '**/preload/index*',
+          '**/preload/browser*',
+        ],
         ['electron', ...nativePackages, ...nodeBuiltins],
       ),
     },
@@ -91,7 +139,18 @@ export default tseslint.config(
     files: ['main/hl7/**/*.ts'],
     rules: {
       'no-restricted-imports': restrict(
-        ['**/renderer/**', '**/test/**', '**/spine/**', '**/audit/**', '**/auth/**', '**/api/**', 'node:fs*', 'node:net', 'node:http*', 'node:child_process'],
+        [
+          '**/renderer/**',
+          '**/test/**',
+          '**/spine/**',
+          '**/audit/**',
+          '**/auth/**',
+          '**/api/**',
+          'node:fs*',
+          'node:net',
+          'node:http*',
+          'node:child_process',
+        ],
         ['electron', ...nativePackages, 'fs', 'net', 'http', 'https', 'child_process'],
       ),
     },

@@ -12,7 +12,11 @@ export interface BridgeTransport {
 
 const transportFailure = {
   ok: false as const,
-  error: { code: 'INTERNAL_ERROR' as const, message: 'The application could not reach its own services. Restart it; if that does not help, contact your IT service desk.' },
+  error: {
+    code: 'INTERNAL_ERROR' as const,
+    message:
+      'The application could not reach its own services. Restart it; if that does not help, contact your IT service desk.',
+  },
 };
 
 export function createBridge(transport: BridgeTransport): SmspBridge {

@@ -49,4 +49,9 @@ const bridge = createBridge({
   subscribe: (listener) => connectEvents(listener),
 });
 
-Object.defineProperty(window, 'smsp', { value: bridge, writable: false, configurable: false, enumerable: false });
+Object.defineProperty(window, 'smsp', {
+  value: bridge,
+  writable: false,
+  configurable: false,
+  enumerable: false,
+});

@@ -32,7 +32,11 @@ export function App() {
       </main>
     );
   } else if (!info || !auth) {
-    screen = <p className="app-loading" role="status">Starting…</p>;
+    screen = (
+      <p className="app-loading" role="status">
+        Starting…
+      </p>
+    );
   } else if (!accepted) {
     screen = <MisuseWarning text={info.misuseWarning} onAccept={() => setAccepted(true)} />;
   } else if (auth.stage === 'role-selected') {

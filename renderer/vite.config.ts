@@ -5,7 +5,9 @@ import { cpSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 const outDir = fileURLToPath(new URL('../dist/renderer', import.meta.url));
-const nhsukAssets = fileURLToPath(new URL('../node_modules/nhsuk-frontend/dist/nhsuk/assets', import.meta.url));
+const nhsukAssets = fileURLToPath(
+  new URL('../node_modules/nhsuk-frontend/dist/nhsuk/assets', import.meta.url),
+);
 
 export default defineConfig({
   root: fileURLToPath(new URL('.', import.meta.url)),

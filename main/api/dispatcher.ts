@@ -14,8 +14,14 @@ const fail = (error: ContractError): Envelope<never> => ({ ok: false, error });
 export function createDispatcher(handlers: HandlerTable, services: Services): Dispatch {
   return async (operation, input, caller) => {
     if (!isOperationName(operation)) {
-      services.log.warn('refused unknown operation', { operation: String(operation).slice(0, 64), channel: caller.channel });
-      return fail({ code: 'UNKNOWN_OPERATION', message: 'The application asked for something it does not support.' });
+      services.log.warn('refused unknown operation', {
+        operation: String(operation).slice(0, 64),
+        channel: caller.channel,
+      });
+      return fail({
+        code: 'UNKNOWN_OPERATION',
+        message: 'The application asked for something it does not support.',
+      });
     }
     const parsed = operations[operation].input.safeParse(input ?? {});
     if (!parsed.success) {
@@ -30,17 +36,32 @@ export function createDispatcher(handlers: HandlerTable, services: Services): Di
           return fail({ code: 'NOT_AUTHENTICATED', message: 'Sign in with your smartcard first.' });
         }
         if (!permits(subject, handler.feature)) {
-          await services.audit.record({ type: 'access.refused', outcome: 'refused', detail: { operation, feature: handler.feature } });
-          return fail({ code: 'NOT_AUTHORISED', message: 'Your selected role does not allow this. Contact your Registration Authority if you need it.' });
+          await services.audit.record({
+            type: 'access.refused',
+            outcome: 'refused',
+            detail: { operation, feature: handler.feature },
+          });
+          return fail({
+            code: 'NOT_AUTHORISED',
+            message:
+              'Your selected role does not allow this. Contact your Registration Authority if you need it.',
+          });
         }
       }
       // The handler's input type is the parsed schema output for this operation.
-      const value = await (handler.handle as (input: unknown, context: unknown) => unknown)(parsed.data, { caller, services });
+      const value = await (handler.handle as (input: unknown, context: unknown) => unknown)(parsed.data, {
+        caller,
+        services,
+      });
       return { ok: true, value };
     } catch (error) {
       if (error instanceof AppError) return fail(error.toContract());
       services.log.error('operation failed', { operation, error });
-      return fail({ code: 'INTERNAL_ERROR', message: 'Something went wrong in the application. Try again; if it keeps happening, contact your IT service desk.' });
+      return fail({
+        code: 'INTERNAL_ERROR',
+        message:
+          'Something went wrong in the application. Try again; if it keeps happening, contact your IT service desk.',
+      });
     }
   };
 }

@@ -21,7 +21,10 @@ export interface Handler<N extends OperationName> {
   readonly operation: N;
   /** The RBAC feature required; `null` for operations open before sign-in (app.info, auth.*). */
   readonly feature: Feature | null;
-  handle(input: z.output<Operations[N]['input']>, context: CallContext): Promise<OperationResult<N>> | OperationResult<N>;
+  handle(
+    input: z.output<Operations[N]['input']>,
+    context: CallContext,
+  ): Promise<OperationResult<N>> | OperationResult<N>;
 }
 
 export type HandlerTable = { readonly [N in OperationName]: Handler<N> };

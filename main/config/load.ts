@@ -18,7 +18,8 @@ export interface ConfigSources {
 }
 
 export function defaultAdminFile(platform: NodeJS.Platform = process.platform): string {
-  if (platform === 'win32') return join(process.env['ProgramData'] ?? 'C:\\ProgramData', 'SCR Desktop', 'config.json');
+  if (platform === 'win32')
+    return join(process.env['ProgramData'] ?? 'C:\\ProgramData', 'SCR Desktop', 'config.json');
   if (platform === 'darwin') return '/Library/Application Support/SCR Desktop/config.json';
   return '/etc/scr-desktop/config.json';
 }
@@ -71,7 +72,12 @@ function merge(base: Record<string, unknown>, over: Record<string, unknown>): Re
   for (const [key, value] of Object.entries(over)) {
     const prior = out[key];
     out[key] =
-      typeof prior === 'object' && prior !== null && !Array.isArray(prior) && typeof value === 'object' && value !== null && !Array.isArray(value)
+      typeof prior === 'object' &&
+      prior !== null &&
+      !Array.isArray(prior) &&
+      typeof value === 'object' &&
+      value !== null &&
+      !Array.isArray(value)
         ? merge(prior as Record<string, unknown>, value as Record<string, unknown>)
         : value;
   }
@@ -92,7 +98,9 @@ export function loadConfig(sources: ConfigSources = {}): AppConfig {
   const result = AppConfig.safeParse(merged);
   if (!result.success) {
     const origin = [sources.adminFile, sources.userFile].filter(Boolean).join(' + ') || 'defaults';
-    throw new ConfigError(result.error.issues.map((issue) => describeIssue(issue, merged, origin)).join('; '));
+    throw new ConfigError(
+      result.error.issues.map((issue) => describeIssue(issue, merged, origin)).join('; '),
+    );
   }
   return result.data;
 }

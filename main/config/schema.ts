@@ -49,7 +49,10 @@ export const AppConfig = z
     environment: Environment.default('training'),
     workstation: z.string().min(1).max(64).optional(),
     /** Our accredited system's ASID (Spine Accredited System ID, 12 digits). */
-    asid: z.string().regex(/^\d{12}$/, 'an ASID is 12 digits').optional(),
+    asid: z
+      .string()
+      .regex(/^\d{12}$/, 'an ASID is 12 digits')
+      .optional(),
     policies: Policies.default(Policies.parse({})),
     audit: AuditConfig.default(AuditConfig.parse({})),
     smartcard: SmartcardConfig.default(SmartcardConfig.parse({})),

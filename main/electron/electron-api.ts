@@ -58,7 +58,10 @@ export interface BrowserWindowLike {
 export type BrowserWindowConstructor = new (options: BrowserWindowOptionsLike) => BrowserWindowLike;
 
 export interface SessionLike {
-  setPermissionRequestHandler(handler: ((webContents: unknown, permission: string, callback: (granted: boolean) => void) => void) | null): void;
+  setPermissionRequestHandler(
+    handler:
+      ((webContents: unknown, permission: string, callback: (granted: boolean) => void) => void) | null,
+  ): void;
   setPermissionCheckHandler(handler: (() => boolean) | null): void;
   readonly webRequest: {
     onBeforeRequest(
@@ -79,7 +82,10 @@ export interface IpcMainInvokeEventLike {
 }
 
 export interface IpcMainLike {
-  handle(channel: string, listener: (event: IpcMainInvokeEventLike, ...args: unknown[]) => Promise<unknown>): void;
+  handle(
+    channel: string,
+    listener: (event: IpcMainInvokeEventLike, ...args: unknown[]) => Promise<unknown>,
+  ): void;
 }
 
 export interface AppLike {

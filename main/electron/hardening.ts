@@ -25,7 +25,9 @@ export function hardenSession(session: SessionLike, onBlocked: (url: string) => 
 }
 
 export function hardenWebContents(contents: WebContentsLike): void {
-  const refuse = ((event: { preventDefault(): void }) => event.preventDefault()) as (...args: never[]) => void;
+  const refuse = ((event: { preventDefault(): void }) => event.preventDefault()) as (
+    ...args: never[]
+  ) => void;
   contents.on('will-navigate', ((event: { preventDefault(): void }, url: string) => {
     // Navigation inside the app is done by React; a page load elsewhere is never allowed.
     if (!url.startsWith(`${appOrigin}/`)) event.preventDefault();

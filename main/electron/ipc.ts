@@ -21,7 +21,11 @@ export function registerIpc(ipcMain: IpcMainLike, dispatch: Dispatch, audit: Aud
         .record({
           type: 'bridge.refused',
           outcome: 'refused',
-          detail: { channel: 'electron-ipc', frame: event.senderFrame?.url.slice(0, 200) ?? 'none', operation: String(operation).slice(0, 64) },
+          detail: {
+            channel: 'electron-ipc',
+            frame: event.senderFrame?.url.slice(0, 200) ?? 'none',
+            operation: String(operation).slice(0, 64),
+          },
         })
         .catch(() => undefined);
       return { ok: false, error: { code: 'NOT_AUTHORISED', message: 'This call was refused.' } };

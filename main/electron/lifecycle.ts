@@ -32,9 +32,8 @@ export function startShell(electron: ElectronApi, options: ShellOptions): Shell 
     return { ready: Promise.resolve(null) };
   }
   registerAppScheme(electron.protocol);
-  app.on('web-contents-created', ((_event: unknown, contents: WebContentsLike) => hardenWebContents(contents)) as (
-    ...args: never[]
-  ) => void);
+  app.on('web-contents-created', ((_event: unknown, contents: WebContentsLike) =>
+    hardenWebContents(contents)) as (...args: never[]) => void);
 
   let window: BrowserWindowLike | null = null;
   app.on('second-instance', () => {
@@ -49,7 +48,9 @@ export function startShell(electron: ElectronApi, options: ShellOptions): Shell 
     await app.whenReady();
     const runtime = await options.createRuntime(app.getPath('userData'));
     const { services } = runtime;
-    hardenSession(electron.session.defaultSession, (url) => options.log.warn('renderer request blocked', { scheme: url.split(':', 1)[0] }));
+    hardenSession(electron.session.defaultSession, (url) =>
+      options.log.warn('renderer request blocked', { scheme: url.split(':', 1)[0] }),
+    );
     registerAppProtocol(electron.protocol, join(options.appRoot, 'dist', 'renderer'));
     registerIpc(electron.ipcMain, runtime.dispatch, services.audit);
     window = createMainWindow(electron.BrowserWindow, {
@@ -57,12 +58,15 @@ export function startShell(electron: ElectronApi, options: ShellOptions): Shell 
       isPackaged: app.isPackaged,
       onRendererGone: (reason) => {
         options.log.error('renderer process gone', { reason });
-        void services.audit.record({ type: 'app.renderer-gone', outcome: 'failure', detail: { reason } }).catch(() => undefined);
+        void services.audit
+          .record({ type: 'app.renderer-gone', outcome: 'failure', detail: { reason } })
+          .catch(() => undefined);
       },
     });
     const target = window;
     services.events.subscribe((event, payload) => {
-      if (!target.isDestroyed() && !target.webContents.isDestroyed()) target.webContents.send(ipcChannels.event, event, payload);
+      if (!target.isDestroyed() && !target.webContents.isDestroyed())
+        target.webContents.send(ipcChannels.event, event, payload);
     });
     app.on('before-quit', () => void runtime.close());
     await window.loadURL(appStartUrl);

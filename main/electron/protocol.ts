@@ -10,7 +10,10 @@ export const appScheme = 'app';
 /** Must run before the app is ready. */
 export function registerAppScheme(protocol: ProtocolLike): void {
   protocol.registerSchemesAsPrivileged([
-    { scheme: appScheme, privileges: { standard: true, secure: true, supportFetchAPI: false, corsEnabled: false, stream: false } },
+    {
+      scheme: appScheme,
+      privileges: { standard: true, secure: true, supportFetchAPI: false, corsEnabled: false, stream: false },
+    },
   ]);
 }
 
@@ -18,11 +21,15 @@ export function createAppRequestHandler(rendererDir: string): (request: Request)
   const headers = securityHeaders('electron');
   return async (request) => {
     const url = new URL(request.url);
-    const file = url.host === 'smsp' && request.method === 'GET' ? resolveStaticPath(rendererDir, url.pathname) : null;
+    const file =
+      url.host === 'smsp' && request.method === 'GET' ? resolveStaticPath(rendererDir, url.pathname) : null;
     if (!file) return new Response('Not found', { status: 404, headers });
     try {
       const body = await readFile(file);
-      return new Response(body, { status: 200, headers: { ...headers, 'Content-Type': contentTypeFor(file) } });
+      return new Response(body, {
+        status: 200,
+        headers: { ...headers, 'Content-Type': contentTypeFor(file) },
+      });
     } catch {
       return new Response('Not found', { status: 404, headers });
     }

@@ -32,7 +32,10 @@ export interface WindowOptions {
   readonly onRendererGone: (reason: string) => void;
 }
 
-export function createMainWindow(BrowserWindow: BrowserWindowConstructor, options: WindowOptions): BrowserWindowLike {
+export function createMainWindow(
+  BrowserWindow: BrowserWindowConstructor,
+  options: WindowOptions,
+): BrowserWindowLike {
   const window = new BrowserWindow({
     width: 1280,
     height: 860,

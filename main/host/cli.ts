@@ -28,14 +28,17 @@ function parseArgs(argv: readonly string[]): HostArgs {
     else throw new ConfigError(`Unknown or incomplete argument: ${flag}`);
     i += 1;
   }
-  if (!Number.isInteger(args.port) || args.port < 0 || args.port > 65535) throw new ConfigError(`--port must be 0–65535`);
+  if (!Number.isInteger(args.port) || args.port < 0 || args.port > 65535)
+    throw new ConfigError(`--port must be 0–65535`);
   return args;
 }
 
 export async function main(argv: readonly string[]): Promise<void> {
   const log = createLogger({ level: process.env['SMSP_LOG_LEVEL'] === 'debug' ? 'debug' : 'info' });
   const args = parseArgs(argv);
-  const overrides = args.configFile ? (JSON.parse(await readFile(args.configFile, 'utf8')) as Record<string, unknown>) : {};
+  const overrides = args.configFile
+    ? (JSON.parse(await readFile(args.configFile, 'utf8')) as Record<string, unknown>)
+    : {};
   const config = loadConfig({
     adminFile: process.env['SMSP_ADMIN_CONFIG'] ?? defaultAdminFile(),
     userFile: process.env['SMSP_USER_CONFIG'] ?? defaultUserFile(),
@@ -44,7 +47,12 @@ export async function main(argv: readonly string[]): Promise<void> {
   mkdirSync(args.dataDir, { recursive: true, mode: 0o700 });
   const runtime = await bootstrapRuntime({ config, host: 'test-host', dataDir: args.dataDir, log });
   const paths = builtPaths(appRoot());
-  const host = await startHost({ runtime, rendererDir: paths.renderer, twinFile: paths.twin, port: args.port });
+  const host = await startHost({
+    runtime,
+    rendererDir: paths.renderer,
+    twinFile: paths.twin,
+    port: args.port,
+  });
   const stop = async () => {
     await host.close();
     await runtime.close();
@@ -53,7 +61,13 @@ export async function main(argv: readonly string[]): Promise<void> {
   process.once('SIGTERM', () => void stop());
   process.once('SIGINT', () => void stop());
   process.stdout.write(
-    JSON.stringify({ url: host.url, launchUrl: host.launchUrl, port: host.port, pid: process.pid, environment: config.environment }) + '\n',
+    JSON.stringify({
+      url: host.url,
+      launchUrl: host.launchUrl,
+      port: host.port,
+      pid: process.pid,
+      environment: config.environment,
+    }) + '\n',
   );
 }
 

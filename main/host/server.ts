@@ -10,7 +10,11 @@ import type { Runtime } from '../app/runtime';
 import { securityHeaders } from '../app/csp';
 import { contentTypeFor, resolveStaticPath } from '../app/static-files';
 
-export const hostPaths = { invoke: '/__smsp/invoke', events: '/__smsp/events', twin: '/__smsp/twin.js' } as const;
+export const hostPaths = {
+  invoke: '/__smsp/invoke',
+  events: '/__smsp/events',
+  twin: '/__smsp/twin.js',
+} as const;
 const maxBodyBytes = 1024 * 1024;
 
 export interface HostOptions {
@@ -58,7 +62,9 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
   const { services } = runtime;
   // The test host is for training and testing: it never serves a live configuration.
   if (services.config.environment === 'live') {
-    throw new LiveEnvironmentRefused('The test host refuses a live-environment configuration. Use the installed application for live work.');
+    throw new LiveEnvironmentRefused(
+      'The test host refuses a live-environment configuration. Use the installed application for live work.',
+    );
   }
   const secretBytes = randomBytes(32);
   const secret = secretBytes.toString('hex');
@@ -67,10 +73,16 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
 
   const refuse = async (response: ServerResponse, reason: string, request: IncomingMessage) => {
     response.writeHead(401, { ...headers, 'Content-Type': 'application/json' });
-    response.end(JSON.stringify({ ok: false, error: { code: 'NOT_AUTHORISED', message: 'This call was refused.' } }));
+    response.end(
+      JSON.stringify({ ok: false, error: { code: 'NOT_AUTHORISED', message: 'This call was refused.' } }),
+    );
     services.log.warn('bridge call refused', { reason, path: request.url });
     await services.audit
-      .record({ type: 'bridge.refused', outcome: 'refused', detail: { channel: 'test-host', reason, path: request.url ?? '' } })
+      .record({
+        type: 'bridge.refused',
+        outcome: 'refused',
+        detail: { channel: 'test-host', reason, path: request.url ?? '' },
+      })
       .catch(() => undefined);
   };
 
@@ -85,7 +97,9 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
       let body = await readFile(file);
       if (file.endsWith('index.html')) {
         // The twin must define window.smsp before the app's module script runs.
-        body = Buffer.from(body.toString('utf8').replace('<head>', `<head><script src="${hostPaths.twin}"></script>`));
+        body = Buffer.from(
+          body.toString('utf8').replace('<head>', `<head><script src="${hostPaths.twin}"></script>`),
+        );
       }
       response.writeHead(200, { ...headers, 'Content-Type': contentTypeFor(file) });
       response.end(body);
@@ -100,16 +114,25 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
       if (path === hostPaths.invoke) {
         if (request.method !== 'POST') return refuse(response, 'method', request);
         if (request.headers.origin !== origin) return refuse(response, 'origin', request);
-        if (!secretMatches(secretBytes, request.headers['x-smsp-secret'] as string | undefined)) return refuse(response, 'secret', request);
+        if (!secretMatches(secretBytes, request.headers['x-smsp-secret'] as string | undefined))
+          return refuse(response, 'secret', request);
         let message: { operation?: unknown; input?: unknown };
         try {
           message = JSON.parse(await readBody(request)) as typeof message;
         } catch {
           response.writeHead(400, { ...headers, 'Content-Type': 'application/json' });
-          response.end(JSON.stringify({ ok: false, error: { code: 'INVALID_INPUT', message: 'The request was not understood.' } }));
+          response.end(
+            JSON.stringify({
+              ok: false,
+              error: { code: 'INVALID_INPUT', message: 'The request was not understood.' },
+            }),
+          );
           return;
         }
-        const envelope = await runtime.dispatch(message.operation, message.input, { channel: 'test-host', origin });
+        const envelope = await runtime.dispatch(message.operation, message.input, {
+          channel: 'test-host',
+          origin,
+        });
         response.writeHead(200, { ...headers, 'Content-Type': 'application/json' });
         response.end(JSON.stringify(envelope));
         return;
@@ -136,11 +159,19 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
       .split(',')
       .map((item) => item.trim());
     const presented = offered.find((item) => item.startsWith('smsp.'))?.slice(5);
-    if (path !== hostPaths.events || request.headers.origin !== origin || !secretMatches(secretBytes, presented)) {
+    if (
+      path !== hostPaths.events ||
+      request.headers.origin !== origin ||
+      !secretMatches(secretBytes, presented)
+    ) {
       socket.write('HTTP/1.1 401 Unauthorized\r\nConnection: close\r\n\r\n');
       socket.destroy();
       void services.audit
-        .record({ type: 'bridge.refused', outcome: 'refused', detail: { channel: 'test-host', reason: 'events', path } })
+        .record({
+          type: 'bridge.refused',
+          outcome: 'refused',
+          detail: { channel: 'test-host', reason: 'events', path },
+        })
         .catch(() => undefined);
       return;
     }

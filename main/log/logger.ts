@@ -24,7 +24,12 @@ export function createLogger(options: LoggerOptions = {}): Logger {
   const bindings = options.bindings ?? {};
   const emit = (level: LogLevel, message: string, fields?: Record<string, unknown>) => {
     if (order[level] < threshold) return;
-    const record = { time: new Date().toISOString(), level, msg: redactText(message), ...(redact({ ...bindings, ...fields }) as object) };
+    const record = {
+      time: new Date().toISOString(),
+      level,
+      msg: redactText(message),
+      ...(redact({ ...bindings, ...fields }) as object),
+    };
     write(JSON.stringify(record));
   };
   return {

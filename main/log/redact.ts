@@ -4,7 +4,8 @@
 /** Keys whose values are never logged, whatever they hold. */
 const secretKey = /(pin|passcode|password|secret|key|token|cert|signature|challenge|ticket)/i;
 /** Keys whose values identify a person. */
-const personKey = /(name|family|given|prefix|suffix|nhs.?number|birth|death|dob|address|postcode|telecom|phone|email)/i;
+const personKey =
+  /(name|family|given|prefix|suffix|nhs.?number|birth|death|dob|address|postcode|telecom|phone|email)/i;
 /** NHS numbers written as 10 digits or 3-3-4. */
 const nhsNumberText = /\b\d{3}[ -]?\d{3}[ -]?\d{4}\b/g;
 

@@ -56,7 +56,8 @@ export const ContractError = z.object({
 });
 export type ContractError = z.infer<typeof ContractError>;
 
-export type Envelope<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: ContractError };
+export type Envelope<T> =
+  { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: ContractError };
 
 export function envelopeSchema<T extends z.ZodType>(value: T) {
   return z.union([

@@ -30,7 +30,9 @@ export function isOperationName(name: unknown): name is OperationName {
 
 /** What `window.smsp` is, in Electron (preload) and in the browser twin alike. */
 export interface SmspBridge {
-  invoke<N extends OperationName>(operation: N, input: OperationInput<N>): Promise<Envelope<OperationResult<N>>>;
+  invoke<N extends OperationName>(
+    operation: N,
+    input: OperationInput<N>,
+  ): Promise<Envelope<OperationResult<N>>>;
   on<E extends EventName>(event: E, listener: (payload: EventPayload<E>) => void): () => void;
 }
-

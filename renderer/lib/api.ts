@@ -20,10 +20,16 @@ declare global {
 
 const missingBridge = {
   ok: false as const,
-  error: { code: 'INTERNAL_ERROR' as const, message: 'The application bridge is missing. Restart the application.' },
+  error: {
+    code: 'INTERNAL_ERROR' as const,
+    message: 'The application bridge is missing. Restart the application.',
+  },
 };
 
-export function invoke<N extends OperationName>(operation: N, input: OperationInput<N>): Promise<Envelope<OperationResult<N>>> {
+export function invoke<N extends OperationName>(
+  operation: N,
+  input: OperationInput<N>,
+): Promise<Envelope<OperationResult<N>>> {
   const bridge = window.smsp;
   if (!bridge) return Promise.resolve(missingBridge);
   return bridge.invoke(operation, input);

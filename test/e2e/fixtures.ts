@@ -20,16 +20,23 @@ const projectRoot = resolve(import.meta.dirname, '..', '..');
 export const screensDir = join(projectRoot, 'test-results', 'screens');
 
 async function launch(dataDir: string): Promise<{ app: RunningApp; child: ChildProcess }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'test/tools/start.ts', '--headless', '--ready-json', '--data-dir', dataDir], {
-    cwd: projectRoot,
-    stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, CI: '1' },
-    detached: true,
-  });
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', 'test/tools/start.ts', '--headless', '--ready-json', '--data-dir', dataDir],
+    {
+      cwd: projectRoot,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, CI: '1' },
+      detached: true,
+    },
+  );
   let stderr = '';
   child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   const ready = await new Promise<Omit<RunningApp, 'origin' | 'dataDir'>>((resolveReady, reject) => {
-    const timer = setTimeout(() => reject(new Error(`the app did not start within 60 s:\n${stderr}`)), 60_000);
+    const timer = setTimeout(
+      () => reject(new Error(`the app did not start within 60 s:\n${stderr}`)),
+      60_000,
+    );
     createInterface({ input: child.stdout! }).once('line', (line) => {
       clearTimeout(timer);
       resolveReady(JSON.parse(line) as Omit<RunningApp, 'origin' | 'dataDir'>);

@@ -2,7 +2,11 @@
 // prompt; and the bridge refuses anyone without the launch secret.
 import { test, expect, openApp } from './fixtures';
 
-test('shows the TRAINING marker and the misuse warning at start-up, then asks for a smartcard', async ({ page, app, shot }) => {
+test('shows the TRAINING marker and the misuse warning at start-up, then asks for a smartcard', async ({
+  page,
+  app,
+  shot,
+}) => {
   await page.goto(app.launchUrl);
   const marker = page.getByRole('region', { name: 'Training mode' });
   await expect(marker).toBeVisible();
@@ -26,8 +30,10 @@ test('keeps the secret out of the address bar and out of reach of page scripts',
     } catch {
       // strict-mode assignment to a read-only property throws
     }
-    return typeof (window as unknown as { smsp: { invoke: unknown } }).smsp.invoke === 'function' &&
-      String((window as unknown as { smsp: { invoke: unknown } }).smsp.invoke).includes('forged');
+    return (
+      typeof (window as unknown as { smsp: { invoke: unknown } }).smsp.invoke === 'function' &&
+      String((window as unknown as { smsp: { invoke: unknown } }).smsp.invoke).includes('forged')
+    );
   });
   expect(replaced).toBe(false);
 });
@@ -40,7 +46,11 @@ test('refuses a forged call without the per-launch secret', async ({ page, app, 
   expect(forged.status()).toBe(401);
   await page.goto(app.url);
   const fromPage = await page.evaluate(async () => {
-    const response = await fetch('/__smsp/invoke', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"operation":"auth.state","input":{}}' });
+    const response = await fetch('/__smsp/invoke', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{"operation":"auth.state","input":{}}',
+    });
     return response.status;
   });
   expect(fromPage).toBe(401);

@@ -31,6 +31,9 @@ export default defineConfig({
     timezoneId: 'Europe/London',
     screenshot: 'only-on-failure',
     trace: 'off',
-    launchOptions: { executablePath: process.env['SMSP_CHROMIUM'] ?? '/usr/bin/chromium', args: chromiumArgs },
+    launchOptions: {
+      executablePath: process.env['SMSP_CHROMIUM'] ?? '/usr/bin/chromium',
+      args: chromiumArgs,
+    },
   },
 });

@@ -33,7 +33,9 @@ export class FakeWebContents extends FakeEmitter implements WebContentsLike {
   windowOpenHandler: ((details: { url: string }) => { action: 'deny' } | { action: 'allow' }) | null = null;
   sent: unknown[][] = [];
   reloads = 0;
-  setWindowOpenHandler(handler: (details: { url: string }) => { action: 'deny' } | { action: 'allow' }): void {
+  setWindowOpenHandler(
+    handler: (details: { url: string }) => { action: 'deny' } | { action: 'allow' },
+  ): void {
     this.windowOpenHandler = handler;
   }
   send(channel: string, ...args: unknown[]): void {
@@ -80,9 +82,11 @@ export class FakeBrowserWindow extends FakeEmitter implements BrowserWindowLike 
 }
 
 export class FakeSession implements SessionLike {
-  permissionRequestHandler: ((webContents: unknown, permission: string, callback: (granted: boolean) => void) => void) | null = null;
+  permissionRequestHandler:
+    ((webContents: unknown, permission: string, callback: (granted: boolean) => void) => void) | null = null;
   permissionCheckHandler: (() => boolean) | null = null;
-  beforeRequest: ((details: { url: string }, callback: (response: { cancel?: boolean }) => void) => void) | null = null;
+  beforeRequest:
+    ((details: { url: string }, callback: (response: { cancel?: boolean }) => void) => void) | null = null;
   beforeRequestFilter: { urls: string[] } | null = null;
   setPermissionRequestHandler(handler: FakeSession['permissionRequestHandler']): void {
     this.permissionRequestHandler = handler;
@@ -117,7 +121,10 @@ export class FakeProtocol implements ProtocolLike {
 
 export class FakeIpcMain {
   handlers = new Map<string, (event: IpcMainInvokeEventLike, ...args: unknown[]) => Promise<unknown>>();
-  handle(channel: string, listener: (event: IpcMainInvokeEventLike, ...args: unknown[]) => Promise<unknown>): void {
+  handle(
+    channel: string,
+    listener: (event: IpcMainInvokeEventLike, ...args: unknown[]) => Promise<unknown>,
+  ): void {
     this.handlers.set(channel, listener);
   }
   call(channel: string, event: IpcMainInvokeEventLike, ...args: unknown[]): Promise<unknown> {
@@ -156,6 +163,12 @@ export function fakeElectron() {
   const protocol = new FakeProtocol();
   const ipcMain = new FakeIpcMain();
   const defaultSession = new FakeSession();
-  const electron: ElectronApi = { app, BrowserWindow: FakeBrowserWindow, protocol, ipcMain, session: { defaultSession } };
+  const electron: ElectronApi = {
+    app,
+    BrowserWindow: FakeBrowserWindow,
+    protocol,
+    ipcMain,
+    session: { defaultSession },
+  };
   return { electron, app, protocol, ipcMain, defaultSession };
 }

@@ -21,7 +21,13 @@ export function testRuntime(config: Partial<AppConfig> = {}): TestRuntime {
     },
   };
   let subject: RbacSubject | null = null;
-  const state = (): AuthState => ({ stage: subject ? 'role-selected' : 'no-card', user: null, roles: [], selectedRole: null, features: [] });
+  const state = (): AuthState => ({
+    stage: subject ? 'role-selected' : 'no-card',
+    user: null,
+    roles: [],
+    selectedRole: null,
+    features: [],
+  });
   const runtime = createRuntime({
     config: AppConfig.parse(config),
     host: 'test-host',

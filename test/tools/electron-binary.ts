@@ -12,6 +12,9 @@ export function findElectron(): { path: string } | { missing: string } {
     // The electron package's install script downloads its binary from outside the npm registry;
     // with ELECTRON_SKIP_BINARY_DOWNLOAD=1 (machines that cannot reach it) only the package is here.
     void error;
-    return { missing: 'no Electron binary is installed (it is downloaded from outside the npm registry; see README, "Packaging")' };
+    return {
+      missing:
+        'no Electron binary is installed (it is downloaded from outside the npm registry; see README, "Packaging")',
+    };
   }
 }

@@ -11,7 +11,11 @@ async function main(argv: string[]): Promise<number> {
   const [name, ...args] = argv;
   const command = name ? commands[name] : undefined;
   if (!command) {
-    process.stderr.write(`usage: smsp <command> …\n${Object.values(commands).map((c) => `  ${c.summary}`).join('\n')}\n`);
+    process.stderr.write(
+      `usage: smsp <command> …\n${Object.values(commands)
+        .map((c) => `  ${c.summary}`)
+        .join('\n')}\n`,
+    );
     return 2;
   }
   const module = (await import(command.module)) as { run(args: string[]): Promise<number> };

@@ -71,16 +71,30 @@ async function main(): Promise<void> {
 
   const configFile = join(args.dataDir, 'host-config.json');
   writeFileSync(configFile, JSON.stringify(training.config, null, 2), { mode: 0o600 });
-  const host = spawn(process.execPath, ['--import', 'tsx', 'main/host/cli.ts', '--config', configFile, '--data-dir', join(args.dataDir, 'workstation')], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-    env: { ...process.env, ...training.env },
-  });
+  const host = spawn(
+    process.execPath,
+    [
+      '--import',
+      'tsx',
+      'main/host/cli.ts',
+      '--config',
+      configFile,
+      '--data-dir',
+      join(args.dataDir, 'workstation'),
+    ],
+    {
+      stdio: ['ignore', 'pipe', 'inherit'],
+      env: { ...process.env, ...training.env },
+    },
+  );
   children.push(host);
   host.on('exit', (code) => void stop(code ?? 1));
   const ready = await new Promise<{ url: string; launchUrl: string }>((resolveReady, reject) => {
     const lines = createInterface({ input: host.stdout! });
     lines.once('line', (line) => resolveReady(JSON.parse(line) as { url: string; launchUrl: string }));
-    host.once('exit', (code) => reject(new Error(`the test host stopped (exit ${code}) before it was ready`)));
+    host.once('exit', (code) =>
+      reject(new Error(`the test host stopped (exit ${code}) before it was ready`)),
+    );
   });
 
   const why = 'path' in electron ? 'headless was asked for' : electron.missing;
@@ -88,19 +102,29 @@ async function main(): Promise<void> {
   const display = process.env['DISPLAY'] || process.env['WAYLAND_DISPLAY'];
   if (args.headless || process.env['CI'] || !display) {
     say(`started the test host instead of Electron because ${why}.`);
-    say(`no window was opened (${args.headless ? '--headless' : process.env['CI'] ? 'CI is set' : 'no display'}). Open this address in Chromium:`);
+    say(
+      `no window was opened (${args.headless ? '--headless' : process.env['CI'] ? 'CI is set' : 'no display'}). Open this address in Chromium:`,
+    );
     say(ready.launchUrl);
     return;
   }
-  const chromium = ['/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome'].find((path) => existsSync(path));
+  const chromium = ['/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome'].find((path) =>
+    existsSync(path),
+  );
   if (!chromium) {
-    say(`started the test host because ${why}, but found no Chromium to open it in. Open: ${ready.launchUrl}`);
+    say(
+      `started the test host because ${why}, but found no Chromium to open it in. Open: ${ready.launchUrl}`,
+    );
     return;
   }
   say(`started the test host because ${why}; opening it in Chromium as an app window.`);
-  const browser = spawn(chromium, [...chromiumFlags, `--user-data-dir=${join(args.dataDir, 'chromium')}`, `--app=${ready.launchUrl}`], {
-    stdio: 'ignore',
-  });
+  const browser = spawn(
+    chromium,
+    [...chromiumFlags, `--user-data-dir=${join(args.dataDir, 'chromium')}`, `--app=${ready.launchUrl}`],
+    {
+      stdio: 'ignore',
+    },
+  );
   children.push(browser);
   browser.on('exit', () => void stop(0));
 }

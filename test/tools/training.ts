@@ -9,6 +9,9 @@ export interface TrainingSetup {
   close(): Promise<void>;
 }
 
-export async function prepareTraining(_dataDir: string, _say: (line: string) => void): Promise<TrainingSetup> {
+export async function prepareTraining(
+  _dataDir: string,
+  _say: (line: string) => void,
+): Promise<TrainingSetup> {
   return { config: { environment: 'training' }, env: {}, sandboxUrl: null, close: async () => undefined };
 }

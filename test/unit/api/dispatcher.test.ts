@@ -9,14 +9,20 @@ const pharmacist = { jobRoleCode: 'S8000:G8000:R1290', activityCodes: ['B0264', 
 describe('dispatcher', () => {
   it('serves operations open before sign-in', async () => {
     const runtime = testRuntime();
-    expect(await runtime.dispatch('auth.state', {}, caller)).toMatchObject({ ok: true, value: { stage: 'no-card' } });
+    expect(await runtime.dispatch('auth.state', {}, caller)).toMatchObject({
+      ok: true,
+      value: { stage: 'no-card' },
+    });
     expect(await runtime.dispatch('app.info', undefined, caller)).toMatchObject({ ok: true });
   });
 
   it('refuses unknown operations, including prototype keys', async () => {
     const runtime = testRuntime();
     for (const name of ['constructor', '__proto__', 'toString', 42, null]) {
-      expect(await runtime.dispatch(name, {}, caller)).toMatchObject({ ok: false, error: { code: 'UNKNOWN_OPERATION' } });
+      expect(await runtime.dispatch(name, {}, caller)).toMatchObject({
+        ok: false,
+        error: { code: 'UNKNOWN_OPERATION' },
+      });
     }
   });
 });

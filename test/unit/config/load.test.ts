@@ -16,7 +16,12 @@ describe('configuration', () => {
   it('defaults to training with the decided session policies', () => {
     const config = loadConfig();
     expect(config.environment).toBe('training');
-    expect(config.policies).toEqual({ cardRemoval: 'lock', idleTimeoutMinutes: 15, idleWarningSeconds: 120, absoluteLimitHours: 12 });
+    expect(config.policies).toEqual({
+      cardRemoval: 'lock',
+      idleTimeoutMinutes: 15,
+      idleWarningSeconds: 120,
+      absoluteLimitHours: 12,
+    });
     expect(config.audit.allowBasicTextKeyStore).toBe(false);
   });
 
@@ -39,8 +44,12 @@ describe('configuration', () => {
     expect(() => loadConfig({ adminFile: file({ policies: { idleTimeoutMinutes: -3 } }) })).toThrow(
       /"policies\.idleTimeoutMinutes" is -3 — /,
     );
-    expect(() => loadConfig({ adminFile: file({ environment: 'production' }) })).toThrow(/"environment" is "production"/);
-    expect(() => loadConfig({ adminFile: file({ asid: '12345' }) })).toThrow(/"asid" is "12345" — an ASID is 12 digits/);
+    expect(() => loadConfig({ adminFile: file({ environment: 'production' }) })).toThrow(
+      /"environment" is "production"/,
+    );
+    expect(() => loadConfig({ adminFile: file({ asid: '12345' }) })).toThrow(
+      /"asid" is "12345" — an ASID is 12 digits/,
+    );
     expect(() => loadConfig({ adminFile: file({ polices: {} }) })).toThrow(/unknown key "polices"/);
     expect(() => loadConfig({ adminFile: file('{ nope') })).toThrow(/is not valid JSON/);
     expect(() => loadConfig({ adminFile: file('[1,2]') })).toThrow(/must hold a JSON object/);

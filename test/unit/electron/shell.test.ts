@@ -24,12 +24,19 @@ async function started() {
   const fakes = fakeElectron();
   const runtime = testRuntime();
   const root = makeAppRoot();
-  const shell = startShell(fakes.electron, { appRoot: root, log: silentLogger, createRuntime: async () => runtime });
+  const shell = startShell(fakes.electron, {
+    appRoot: root,
+    log: silentLogger,
+    createRuntime: async () => runtime,
+  });
   const window = (await shell.ready) as FakeBrowserWindow;
   return { ...fakes, runtime, window, root };
 }
 
-const event = (contents: FakeWebContents, frame: { url: string } | null) => ({ sender: contents, senderFrame: frame });
+const event = (contents: FakeWebContents, frame: { url: string } | null) => ({
+  sender: contents,
+  senderFrame: frame,
+});
 
 describe('Electron shell', () => {
   it('creates the one window with every hardened setting and content protection', async () => {
@@ -61,7 +68,11 @@ describe('Electron shell', () => {
     expect(app.readyCalledAfterSandbox).toBe(true);
     const second = fakeElectron();
     second.app.lockAvailable = false;
-    const shell = startShell(second.electron, { appRoot: makeAppRoot(), log: silentLogger, createRuntime: async () => testRuntime() });
+    const shell = startShell(second.electron, {
+      appRoot: makeAppRoot(),
+      log: silentLogger,
+      createRuntime: async () => testRuntime(),
+    });
     expect(await shell.ready).toBeNull();
     expect(second.app.quitCalls).toBe(1);
     expect(FakeBrowserWindow.created).toHaveLength(0);
@@ -69,7 +80,12 @@ describe('Electron shell', () => {
 
   it('registers app:// as a secure standard scheme and never serves file://', async () => {
     const { protocol } = await started();
-    expect(protocol.privileged).toEqual([expect.objectContaining({ scheme: 'app', privileges: expect.objectContaining({ standard: true, secure: true }) })]);
+    expect(protocol.privileged).toEqual([
+      expect.objectContaining({
+        scheme: 'app',
+        privileges: expect.objectContaining({ standard: true, secure: true }),
+      }),
+    ]);
     expect([...protocol.handlers.keys()]).toEqual(['app']);
   });
 
@@ -87,7 +103,13 @@ describe('Electron shell', () => {
     const { defaultSession } = await started();
     expect(defaultSession.beforeRequestFilter).toEqual({ urls: ['<all_urls>'] });
     expect(defaultSession.decide('app://smsp/assets/app.js')).toBe(false);
-    for (const url of ['https://example.org/', 'http://127.0.0.1:8080/', 'file:///etc/passwd', 'ws://127.0.0.1/', 'app://other/index.html']) {
+    for (const url of [
+      'https://example.org/',
+      'http://127.0.0.1:8080/',
+      'file:///etc/passwd',
+      'ws://127.0.0.1/',
+      'app://other/index.html',
+    ]) {
       expect(defaultSession.decide(url), url).toBe(true);
     }
   });
@@ -111,7 +133,12 @@ describe('Electron shell', () => {
   it('answers IPC from the top-level app:// frame through the contract', async () => {
     const { ipcMain, window } = await started();
     const contents = window.webContents;
-    const result = await ipcMain.call(ipcChannels.invoke, event(contents, contents.mainFrame), 'app.info', {});
+    const result = await ipcMain.call(
+      ipcChannels.invoke,
+      event(contents, contents.mainFrame),
+      'app.info',
+      {},
+    );
     expect(result).toMatchObject({ ok: true, value: { host: 'test-host', environment: 'training' } });
   });
 
@@ -125,7 +152,10 @@ describe('Electron shell', () => {
     contents.mainFrame = { url: 'https://evil.example/' };
     callers.push(event(contents, contents.mainFrame));
     for (const caller of callers) {
-      expect(await ipcMain.call(ipcChannels.invoke, caller, 'app.info', {})).toMatchObject({ ok: false, error: { code: 'NOT_AUTHORISED' } });
+      expect(await ipcMain.call(ipcChannels.invoke, caller, 'app.info', {})).toMatchObject({
+        ok: false,
+        error: { code: 'NOT_AUTHORISED' },
+      });
     }
     expect(runtime.audited.filter((entry) => entry.type === 'bridge.refused')).toHaveLength(3);
   });
@@ -133,11 +163,17 @@ describe('Electron shell', () => {
   it('parses IPC arguments with the contract: unknown operation and bad input are refused', async () => {
     const { ipcMain, window } = await started();
     const contents = window.webContents;
-    expect(await ipcMain.call(ipcChannels.invoke, event(contents, contents.mainFrame), 'fs.readFile', {})).toMatchObject({
+    expect(
+      await ipcMain.call(ipcChannels.invoke, event(contents, contents.mainFrame), 'fs.readFile', {}),
+    ).toMatchObject({
       ok: false,
       error: { code: 'UNKNOWN_OPERATION' },
     });
-    expect(await ipcMain.call(ipcChannels.invoke, event(contents, contents.mainFrame), 'app.info', { path: '/etc/passwd' })).toMatchObject({
+    expect(
+      await ipcMain.call(ipcChannels.invoke, event(contents, contents.mainFrame), 'app.info', {
+        path: '/etc/passwd',
+      }),
+    ).toMatchObject({
       ok: false,
       error: { code: 'INVALID_INPUT' },
     });
@@ -146,7 +182,11 @@ describe('Electron shell', () => {
   it('pushes events to the window and recovers a crashed renderer a bounded number of times', async () => {
     const { window, runtime } = await started();
     runtime.services.events.emit('card.removed', { label: 'PHARMACIST' });
-    expect(window.webContents.sent).toContainEqual([ipcChannels.event, 'card.removed', { label: 'PHARMACIST' }]);
+    expect(window.webContents.sent).toContainEqual([
+      ipcChannels.event,
+      'card.removed',
+      { label: 'PHARMACIST' },
+    ]);
     for (let i = 0; i < 5; i += 1) window.webContents.emit('render-process-gone', {}, { reason: 'crashed' });
     expect(window.webContents.reloads).toBe(3);
     expect(runtime.audited.filter((entry) => entry.type === 'app.renderer-gone')).toHaveLength(5);

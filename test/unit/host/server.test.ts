@@ -16,15 +16,30 @@ afterEach(async () => {
 async function start(runtime: TestRuntime = testRuntime()) {
   const dir = mkdtempSync(join(tmpdir(), 'smsp-host-'));
   mkdirSync(join(dir, 'renderer'));
-  writeFileSync(join(dir, 'renderer', 'index.html'), '<!doctype html><html><head><title>t</title></head><body></body></html>');
+  writeFileSync(
+    join(dir, 'renderer', 'index.html'),
+    '<!doctype html><html><head><title>t</title></head><body></body></html>',
+  );
   writeFileSync(join(dir, 'twin.js'), 'window.twin = 1;');
-  const host = await startHost({ runtime, rendererDir: join(dir, 'renderer'), twinFile: join(dir, 'twin.js') });
+  const host = await startHost({
+    runtime,
+    rendererDir: join(dir, 'renderer'),
+    twinFile: join(dir, 'twin.js'),
+  });
   hosts.push(host);
   return { host, runtime };
 }
 
-const call = (host: RunningHost, headers: Record<string, string>, body: unknown = { operation: 'app.info', input: {} }) =>
-  fetch(`${host.origin}${hostPaths.invoke}`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
+const call = (
+  host: RunningHost,
+  headers: Record<string, string>,
+  body: unknown = { operation: 'app.info', input: {} },
+) =>
+  fetch(`${host.origin}${hostPaths.invoke}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: JSON.stringify(body),
+  });
 
 describe('test host', () => {
   it('listens on 127.0.0.1 only, on a random port, with a 256-bit secret', async () => {
@@ -38,7 +53,10 @@ describe('test host', () => {
     const { host } = await start();
     const response = await call(host, { origin: host.origin, 'x-smsp-secret': host.secret });
     expect(response.status).toBe(200);
-    expect(await response.json()).toMatchObject({ ok: true, value: { host: 'test-host', environment: 'training' } });
+    expect(await response.json()).toMatchObject({
+      ok: true,
+      value: { host: 'test-host', environment: 'training' },
+    });
   });
 
   it.each([
@@ -52,15 +70,25 @@ describe('test host', () => {
     const response = await call(host, headers(host));
     expect(response.status).toBe(401);
     expect(await response.json()).toMatchObject({ ok: false, error: { code: 'NOT_AUTHORISED' } });
-    expect(runtime.audited).toContainEqual(expect.objectContaining({ type: 'bridge.refused', outcome: 'refused' }));
+    expect(runtime.audited).toContainEqual(
+      expect.objectContaining({ type: 'bridge.refused', outcome: 'refused' }),
+    );
   });
 
   it('parses every input with the contract', async () => {
     const { host } = await start();
     const headers = { origin: host.origin, 'x-smsp-secret': host.secret };
-    expect(await (await call(host, headers, { operation: 'app.info', input: { x: 1 } })).json()).toMatchObject({ error: { code: 'INVALID_INPUT' } });
-    expect(await (await call(host, headers, { operation: '__proto__', input: {} })).json()).toMatchObject({ error: { code: 'UNKNOWN_OPERATION' } });
-    const garbage = await fetch(`${host.origin}${hostPaths.invoke}`, { method: 'POST', headers, body: '{not json' });
+    expect(
+      await (await call(host, headers, { operation: 'app.info', input: { x: 1 } })).json(),
+    ).toMatchObject({ error: { code: 'INVALID_INPUT' } });
+    expect(await (await call(host, headers, { operation: '__proto__', input: {} })).json()).toMatchObject({
+      error: { code: 'UNKNOWN_OPERATION' },
+    });
+    const garbage = await fetch(`${host.origin}${hostPaths.invoke}`, {
+      method: 'POST',
+      headers,
+      body: '{not json',
+    });
     expect(garbage.status).toBe(400);
   });
 
@@ -84,7 +112,9 @@ describe('test host', () => {
       socket.on('error', reject);
     });
     expect(socket.protocol).toBe('smsp');
-    const received = new Promise<unknown>((resolve) => socket.on('message', (data) => resolve(JSON.parse(String(data)))));
+    const received = new Promise<unknown>((resolve) =>
+      socket.on('message', (data) => resolve(JSON.parse(String(data)))),
+    );
     runtime.services.events.emit('card.inserted', { label: 'PHARMACIST' });
     expect(await received).toEqual({ event: 'card.inserted', payload: { label: 'PHARMACIST' } });
     socket.close();
@@ -92,6 +122,8 @@ describe('test host', () => {
   });
 
   it('refuses a live-environment configuration', async () => {
-    await expect(start(testRuntime({ environment: 'live' }))).rejects.toThrow(/refuses a live-environment configuration/);
+    await expect(start(testRuntime({ environment: 'live' }))).rejects.toThrow(
+      /refuses a live-environment configuration/,
+    );
   });
 });

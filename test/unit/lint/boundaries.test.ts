@@ -12,17 +12,32 @@ async function ruleIds(filePath: string, code: string): Promise<string[]> {
 
 describe('architecture boundaries (architecture.md section 2)', () => {
   it.each([
-    ['renderer/features/x.tsx', "import { loadConfig } from '../../main/config/load';\nexport const x = loadConfig;"],
+    [
+      'renderer/features/x.tsx',
+      "import { loadConfig } from '../../main/config/load';\nexport const x = loadConfig;",
+    ],
     ['renderer/features/x.tsx', "import { readFileSync } from 'node:fs';\nexport const x = readFileSync;"],
     ['renderer/features/x.tsx', "import { ipcRenderer } from 'electron';\nexport const x = ipcRenderer;"],
-    ['renderer/features/x.tsx', "import { exposeSmsp } from '../../preload/index';\nexport const x = exposeSmsp;"],
+    [
+      'renderer/features/x.tsx',
+      "import { exposeSmsp } from '../../preload/index';\nexport const x = exposeSmsp;",
+    ],
     ['main/api/x.ts', "import { app } from 'electron';\nexport const x = app;"],
-    ['main/audit/x.ts', "import Database from 'better-sqlite3-multiple-ciphers';\nexport const x = Database;"],
+    [
+      'main/audit/x.ts',
+      "import Database from 'better-sqlite3-multiple-ciphers';\nexport const x = Database;",
+    ],
     ['main/auth/x.ts', "import * as pkcs11 from 'pkcs11js';\nexport const x = pkcs11;"],
     ['main/hl7/x.ts', "import { readFileSync } from 'node:fs';\nexport const x = readFileSync;"],
     ['main/spine/x.ts', "import { App } from '../../renderer/app';\nexport const x = App;"],
-    ['preload/contract/x.ts', "import { z } from 'zod';\nimport { hostname } from 'node:os';\nexport const x = [z, hostname];"],
-    ['native/sqlite/x.ts', "import { startHost } from '../../main/host/server';\nexport const x = startHost;"],
+    [
+      'preload/contract/x.ts',
+      "import { z } from 'zod';\nimport { hostname } from 'node:os';\nexport const x = [z, hostname];",
+    ],
+    [
+      'native/sqlite/x.ts',
+      "import { startHost } from '../../main/host/server';\nexport const x = startHost;",
+    ],
   ])('refuses the import in %s', async (file, code) => {
     expect(await ruleIds(file, code)).toContain('no-restricted-imports');
   });
@@ -30,7 +45,10 @@ describe('architecture boundaries (architecture.md section 2)', () => {
   it.each([
     ['main/electron/x.ts', "import { app } from 'electron';\nexport const x = app;"],
     ['native/pkcs11/x.ts', "import * as pkcs11 from 'pkcs11js';\nexport const x = pkcs11;"],
-    ['renderer/features/x.tsx', "import type { AuthState } from '../../preload/contract';\nexport type X = AuthState;"],
+    [
+      'renderer/features/x.tsx',
+      "import type { AuthState } from '../../preload/contract';\nexport type X = AuthState;",
+    ],
   ])('allows the import in %s', async (file, code) => {
     expect(await ruleIds(file, code)).not.toContain('no-restricted-imports');
   });
@@ -38,7 +56,9 @@ describe('architecture boundaries (architecture.md section 2)', () => {
   it.each(['nodeIntegration: true', 'contextIsolation: false', 'sandbox: false', 'webSecurity: false'])(
     'refuses a window setting that weakens security: %s',
     async (setting) => {
-      expect(await ruleIds('main/electron/x.ts', `export const prefs = { ${setting} };`)).toContain('no-restricted-syntax');
+      expect(await ruleIds('main/electron/x.ts', `export const prefs = { ${setting} };`)).toContain(
+        'no-restricted-syntax',
+      );
     },
   );
 });

@@ -15,10 +15,23 @@ describe('logger redaction', () => {
       interactionId: 'QUPA_IN000008UK02',
     });
     const text = lines.join('\n');
-    for (const secret of ['9434765919', '943 476 5919', 'SMITH', 'Jane', '1970-01-01', '123456', '00112233', '9434765870']) {
+    for (const secret of [
+      '9434765919',
+      '943 476 5919',
+      'SMITH',
+      'Jane',
+      '1970-01-01',
+      '123456',
+      '00112233',
+      '9434765870',
+    ]) {
       expect(text, secret).not.toContain(secret);
     }
-    expect(JSON.parse(lines[0] ?? '{}')).toMatchObject({ level: 'info', interactionId: 'QUPA_IN000008UK02', pin: '[secret]' });
+    expect(JSON.parse(lines[0] ?? '{}')).toMatchObject({
+      level: 'info',
+      interactionId: 'QUPA_IN000008UK02',
+      pin: '[secret]',
+    });
   });
 
   it('respects the level', () => {
