@@ -8,6 +8,8 @@ import { createDispatcher, type Dispatch } from '../api/dispatcher';
 import { handlers } from '../api/handlers';
 import type { AuditSink } from '../audit/sink';
 import type { SessionService } from '../auth/session-service';
+import type { SpineClient } from '../spine/client';
+import type { ClinicalService } from '../clinical/service';
 import type { AppIdentity, Services } from './services';
 import { appVersion } from './version';
 
@@ -17,6 +19,12 @@ export interface RuntimeOptions {
   readonly log?: Logger;
   readonly audit: AuditSink;
   readonly session: SessionService;
+  readonly spine: SpineClient;
+  readonly clinical: ClinicalService;
+  /** One event bus for the process; capabilities built before the runtime already hold it. */
+  readonly events?: EventBus;
+  /** Shutdown steps, run in order (the reverse of construction). */
+  readonly closers?: readonly (() => Promise<void>)[];
 }
 
 export interface Runtime {
@@ -36,15 +44,17 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     },
     config: options.config,
     log,
-    events: new EventBus(),
+    events: options.events ?? new EventBus(),
     session: options.session,
     audit: options.audit,
+    spine: options.spine,
+    clinical: options.clinical,
   };
   return {
     services,
     dispatch: createDispatcher(handlers, services),
     close: async () => {
-      await services.session.close();
+      for (const close of options.closers ?? [services.session.close]) await close();
     },
   };
 }

@@ -4,6 +4,8 @@ import type { Logger } from '../log/logger';
 import type { EventBus } from '../api/event-bus';
 import type { SessionService } from '../auth/session-service';
 import type { AuditSink } from '../audit/sink';
+import type { SpineClient } from '../spine/client';
+import type { ClinicalService } from '../clinical/service';
 
 export interface AppIdentity {
   readonly name: string;
@@ -19,4 +21,6 @@ export interface Services {
   readonly events: EventBus;
   readonly session: SessionService;
   readonly audit: AuditSink;
+  readonly spine: SpineClient;
+  readonly clinical: ClinicalService;
 }

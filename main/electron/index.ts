@@ -30,7 +30,7 @@ try {
     createRuntime: async (userData) => {
       const dataDir = join(userData, config.environment);
       mkdirSync(dataDir, { recursive: true, mode: 0o700 });
-      return bootstrapRuntime({ config, host: 'electron', dataDir, log });
+      return bootstrapRuntime({ config, platform: { host: 'electron' }, dataDir, log });
     },
   });
   shell.ready.catch(fail);

@@ -45,7 +45,12 @@ export async function main(argv: readonly string[]): Promise<void> {
     overrides,
   });
   mkdirSync(args.dataDir, { recursive: true, mode: 0o700 });
-  const runtime = await bootstrapRuntime({ config, host: 'test-host', dataDir: args.dataDir, log });
+  const runtime = await bootstrapRuntime({
+    config,
+    platform: { host: 'test-host' },
+    dataDir: args.dataDir,
+    log,
+  });
   const paths = builtPaths(appRoot());
   const host = await startHost({
     runtime,

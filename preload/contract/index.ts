@@ -5,6 +5,12 @@ import type { Envelope } from './errors';
 import type { EventName, EventPayload } from './events';
 import { appOperations } from './ops/app';
 import { authOperations } from './ops/auth';
+import { patientOperations } from './ops/patients';
+import { scrOperations } from './ops/scr';
+import { consentOperations } from './ops/consent';
+import { gpSummaryOperations } from './ops/gp-summary';
+import { auditOperations } from './ops/audit';
+import { trainingOperations } from './ops/training';
 
 export * from './errors';
 export * from './events';
@@ -12,10 +18,22 @@ export * from './operation';
 export * from './channels';
 export * from './ops/app';
 export * from './ops/auth';
+export * from './ops/patients';
+export * from './ops/scr';
+export * from './ops/consent';
+export * from './ops/gp-summary';
+export * from './ops/audit';
+export * from './ops/training';
 
 export const operations = {
   ...appOperations,
   ...authOperations,
+  ...patientOperations,
+  ...scrOperations,
+  ...consentOperations,
+  ...gpSummaryOperations,
+  ...auditOperations,
+  ...trainingOperations,
 } as const;
 
 export type Operations = typeof operations;

@@ -12,6 +12,10 @@ export interface TestRuntime extends Runtime {
   signIn(subject: RbacSubject): void;
 }
 
+const unavailable = async (): Promise<never> => {
+  throw new Error('no Spine in unit tests');
+};
+
 export function testRuntime(config: Partial<AppConfig> = {}): TestRuntime {
   const audited: AuditEventInput[] = [];
   const audit: AuditSink = {
@@ -34,6 +38,13 @@ export function testRuntime(config: Partial<AppConfig> = {}): TestRuntime {
     log: silentLogger,
     audit,
     session: { state, rbacSubject: () => subject, actor: () => null, close: async () => undefined },
+    spine: {
+      request: unavailable,
+      enqueue: unavailable,
+      outbox: async () => [],
+      close: async () => undefined,
+    },
+    clinical: { close: async () => undefined },
   });
   return { ...runtime, audited, signIn: (next) => (subject = next) };
 }

@@ -7,7 +7,7 @@
 // Flags: --headless (never open a window), --ready-json (print one JSON line when ready, for
 // tests), --data-dir DIR (workstation state; default .smsp/training).
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, openSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { prepareTraining } from './training';
@@ -118,12 +118,18 @@ async function main(): Promise<void> {
     return;
   }
   say(`started the test host because ${why}; opening it in Chromium as an app window.`);
+  // Chromium will not start its sandbox as root (e.g. a fresh VM's only account); only then is it turned off.
+  const rootOnly = process.getuid?.() === 0 ? ['--no-sandbox'] : [];
+  const browserLog = openSync(join(args.dataDir, 'chromium.log'), 'a');
   const browser = spawn(
     chromium,
-    [...chromiumFlags, `--user-data-dir=${join(args.dataDir, 'chromium')}`, `--app=${ready.launchUrl}`],
-    {
-      stdio: 'ignore',
-    },
+    [
+      ...chromiumFlags,
+      ...rootOnly,
+      `--user-data-dir=${join(args.dataDir, 'chromium')}`,
+      `--app=${ready.launchUrl}`,
+    ],
+    { stdio: ['ignore', browserLog, browserLog] },
   );
   children.push(browser);
   browser.on('exit', () => void stop(0));

@@ -1,4 +1,5 @@
 // auth.*: the session as the screens see it.
+import type { HandlerTable } from '../handler';
 import { defineHandler } from '../handler';
 
 export const authState = defineHandler({
@@ -6,3 +7,5 @@ export const authState = defineHandler({
   feature: null,
   handle: (_input, { services }) => services.session.state(),
 });
+
+export const authHandlers = { 'auth.state': authState } satisfies Partial<HandlerTable>;

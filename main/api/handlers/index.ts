@@ -1,9 +1,21 @@
 // One handler per contract operation; the type makes a missing handler a compile error.
 import type { HandlerTable } from '../handler';
 import { appInfo } from './app';
-import { authState } from './auth';
+import { authHandlers } from './auth';
+import { patientHandlers } from './patients';
+import { scrHandlers } from './scr';
+import { consentHandlers } from './consent';
+import { gpSummaryHandlers } from './gp-summary';
+import { auditHandlers } from './audit';
+import { trainingHandlers } from './training';
 
 export const handlers: HandlerTable = {
   'app.info': appInfo,
-  'auth.state': authState,
+  ...authHandlers,
+  ...patientHandlers,
+  ...scrHandlers,
+  ...consentHandlers,
+  ...gpSummaryHandlers,
+  ...auditHandlers,
+  ...trainingHandlers,
 };

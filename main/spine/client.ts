@@ -1,0 +1,76 @@
+// The Spine client the rest of main uses (architecture.md section 3). Callers build the HL7
+// payload with main/hl7 from the context the transport gives them (ids, ASIDs from routing
+// config); the transport chooses the pattern (sync SOAP, async express, async reliable, MHS
+// adaptor) from the interaction's routing entry and returns the business reply's HL7 payload.
+import type { AppConfig } from '../config/schema';
+import type { Logger } from '../log/logger';
+import type { EventBus } from '../api/event-bus';
+import type { AuditSink } from '../audit/sink';
+import type { MessageAuthor, MessageContext } from '../hl7/context';
+
+export interface SpineCall {
+  /** e.g. `QUPA_IN000008UK02`; selects the routing entry. */
+  readonly interactionId: string;
+  /** The smartcard user the message is sent for. */
+  readonly author: MessageAuthor | null;
+  /** The patient concerned, for the audit trail only. */
+  readonly nhsNumber?: string;
+  /** Builds the HL7 payload (root element = interaction id) with main/hl7. */
+  build(context: MessageContext): string;
+}
+
+export interface SpineReply {
+  /** The HL7 payload of the business reply (root element = the reply interaction id). */
+  readonly hl7: string;
+  readonly messageId: string;
+  readonly interactionId: string;
+}
+
+export type OutboxState = 'queued' | 'sent' | 'accepted' | 'acknowledged' | 'rejected' | 'failed' | 'expired';
+
+export interface OutboxItem {
+  readonly id: string;
+  readonly interactionId: string;
+  readonly messageId: string;
+  readonly nhsNumber: string | null;
+  readonly state: OutboxState;
+  /** Spine's reason when rejected or failed, in words a pharmacist can act on. */
+  readonly message: string | null;
+  readonly createdAt: string;
+  readonly updatedAt: string;
+}
+
+export interface SpineClient {
+  /**
+   * A request with a business reply (sync SOAP, or async express collected by polling/inbound).
+   * Rejects with an AppError whose code is a contract SPINE_* / TLS_ERROR code, never retries a
+   * non-idempotent call.
+   */
+  request(call: SpineCall): Promise<SpineReply>;
+  /** An async reliable message: persisted to the outbox before it is first sent. */
+  enqueue(call: SpineCall): Promise<OutboxItem>;
+  outbox(): Promise<readonly OutboxItem[]>;
+  close(): Promise<void>;
+}
+
+export interface SpineClientOptions {
+  readonly config: AppConfig;
+  readonly dataDir: string;
+  readonly log: Logger;
+  readonly events: EventBus;
+  readonly audit: AuditSink;
+}
+
+const notConfigured = async (): Promise<never> => {
+  throw new Error('Spine is not configured on this workstation.');
+};
+
+export async function createSpineClient(_options: SpineClientOptions): Promise<SpineClient> {
+  // Until the transport lands (issue 4).
+  return {
+    request: notConfigured,
+    enqueue: notConfigured,
+    outbox: async () => [],
+    close: async () => undefined,
+  };
+}

@@ -1,0 +1,2 @@
+// patients.*: finding a patient in PDS (clinical journeys, issue 7).
+export const patientOperations = {} as const;
