@@ -13,6 +13,8 @@ export interface IdentityServiceOptions {
   readonly baseUrl: string;
   /** Folder for the identity service's own state (signing keys). */
   readonly dataDir: string;
+  /** PEM of the test CA that issues the virtual smartcards' certificates (test/smartcard). */
+  readonly smartcardCaFile: string;
 }
 
 export async function createIdentityService(_options: IdentityServiceOptions): Promise<IdentityService> {
