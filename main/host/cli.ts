@@ -2,9 +2,9 @@
 // [--data-dir DIR]`. Loads configuration (admin file, user file, then FILE's values over both),
 // starts the runtime and the loopback host, and prints one JSON line when ready:
 // {"url","launchUrl","port","pid","environment"}. It refuses a live configuration.
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { loadConfig, defaultAdminFile, defaultUserFile, ConfigError } from '../config/load';
 import { createLogger } from '../log/logger';
 import { bootstrapRuntime } from '../app/bootstrap';
@@ -44,6 +44,11 @@ export async function main(argv: readonly string[]): Promise<void> {
     userFile: process.env['SMSP_USER_CONFIG'] ?? defaultUserFile(),
     overrides,
   });
+  const paths = builtPaths(appRoot());
+  if (!existsSync(join(paths.renderer, 'index.html')) || !existsSync(paths.twin))
+    throw new ConfigError(
+      'The renderer is not built: run `npm run build` first (`npm start` does this for you).',
+    );
   mkdirSync(args.dataDir, { recursive: true, mode: 0o700 });
   const runtime = await bootstrapRuntime({
     config,
@@ -51,7 +56,6 @@ export async function main(argv: readonly string[]): Promise<void> {
     dataDir: args.dataDir,
     log,
   });
-  const paths = builtPaths(appRoot());
   const host = await startHost({
     runtime,
     rendererDir: paths.renderer,

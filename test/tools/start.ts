@@ -37,7 +37,6 @@ const chromiumFlags = [
   '--disable-component-update',
   '--disable-sync',
   '--disable-quic',
-  '--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE localhost , EXCLUDE 127.0.0.1',
 ];
 
 function say(line: string): void {
@@ -120,6 +119,8 @@ async function main(): Promise<void> {
   say(`started the test host because ${why}; opening it in Chromium as an app window.`);
   // Chromium will not start its sandbox as root (e.g. a fresh VM's only account); only then is it turned off.
   const rootOnly = process.getuid?.() === 0 ? ['--no-sandbox'] : [];
+  if (rootOnly.length > 0)
+    say('running as root, so Chromium runs without its sandbox; run as a normal user to keep it.');
   const browserLog = openSync(join(args.dataDir, 'chromium.log'), 'a');
   const browser = spawn(
     chromium,
