@@ -1,12 +1,15 @@
-// Builds the clinical session for the runtime. main/auth owns the state machine behind it.
+// Builds the clinical session for the runtime from configuration: the card service (PKCS#11 in
+// its own process, native/pkcs11), the identity provider (CIS or CIS2, config.identity) and the
+// state machine that joins them (session-machine.ts).
 import type { AppConfig } from '../config/schema';
 import type { Logger } from '../log/logger';
 import type { EventBus } from '../api/event-bus';
 import type { AuditSink } from '../audit/sink';
 import type { Platform } from '../app/platform';
 import type { SpineClient } from '../spine/client';
-import type { AuthState } from '../../preload/contract';
-import type { SessionService } from './session-service';
+import type { CardService } from '../../native/pkcs11/card-service';
+import type { IdentityProvider } from './identity-provider';
+import { signedOutSession, type SessionService } from './session-service';
 
 export interface SessionOptions {
   readonly config: AppConfig;
@@ -16,16 +19,19 @@ export interface SessionOptions {
   readonly audit: AuditSink;
   readonly spine: SpineClient;
   readonly platform: Platform;
+  /** The smartcard layer; without one nobody can sign in (the session stays at no-card). */
+  readonly cards?: CardService;
+  /** Overrides the provider built from config.identity (tests). */
+  readonly identity?: IdentityProvider;
+  /** Workstation name for the remembered role choice; defaults to config.workstation or the host name. */
+  readonly workstation?: string;
 }
 
-const signedOut: AuthState = { stage: 'no-card', user: null, roles: [], selectedRole: null, features: [] };
-
-export async function createSession(_options: SessionOptions): Promise<SessionService> {
-  // Until the smartcard session lands (issue 5) no one can sign in: the session stays at no-card.
-  return {
-    state: () => signedOut,
-    rbacSubject: () => null,
-    actor: () => null,
-    close: async () => undefined,
-  };
+export async function createSession(options: SessionOptions): Promise<SessionService> {
+  if (!options.cards) {
+    options.log.warn('no smartcard service: sign-in is unavailable');
+    return signedOutSession();
+  }
+  const { createSessionMachine } = await import('./session-machine');
+  return createSessionMachine(options, options.cards);
 }

@@ -36,6 +36,33 @@ export const SmartcardConfig = z
   })
   .strict();
 
+export const IdentityConfig = z
+  .object({
+    /** product.md 9: CIS smartcard challenge/response first; CIS2 OIDC behind the same interface. */
+    provider: z.enum(['cis', 'cis2']).default('cis'),
+    /** Base URL of the identity service (the sandbox's `<url>/identity` in training). */
+    url: z.string().url().optional(),
+    /** PEM file of the CA the identity service's certificate must chain to (pinned; no system CAs). */
+    caFile: z.string().min(1).optional(),
+    /** Client certificate and key for mutual TLS to the identity service, when it asks for one. */
+    clientCertFile: z.string().min(1).optional(),
+    clientKeyFile: z.string().min(1).optional(),
+    /** CIS2 (OIDC): client id, the private key (PEM, PKCS#8) for private_key_jwt, and its key id. */
+    cis2: z
+      .object({
+        clientId: z.string().min(1),
+        privateKeyFile: z.string().min(1),
+        keyId: z.string().min(1).default('smsp-client'),
+        redirectUri: z.string().url().default('http://127.0.0.1/cis2/callback'),
+        /** AAL3 for the smartcard route (product.md 3b step 2). */
+        acrValues: z.string().default('AAL3_ANY'),
+      })
+      .strict()
+      .optional(),
+  })
+  .strict();
+export type IdentityConfig = z.infer<typeof IdentityConfig>;
+
 export const UserPreferences = z
   .object({
     textSize: z.enum(['normal', 'large']).default('normal'),
@@ -56,6 +83,7 @@ export const AppConfig = z
     policies: Policies.default(Policies.parse({})),
     audit: AuditConfig.default(AuditConfig.parse({})),
     smartcard: SmartcardConfig.default(SmartcardConfig.parse({})),
+    identity: IdentityConfig.default(IdentityConfig.parse({})),
     /** Spine routing and reliability; its shape is owned by main/spine. */
     spine: z.record(z.string(), z.unknown()).default({}),
     preferences: UserPreferences.default(UserPreferences.parse({})),

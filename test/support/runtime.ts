@@ -4,6 +4,7 @@ import type { AuthState } from '../../preload/contract';
 import { createRuntime, type Runtime } from '../../main/app/runtime';
 import type { AuditEventInput, AuditSink } from '../../main/audit/sink';
 import type { RbacSubject } from '../../main/auth/rbac';
+import { signedOutSession } from '../../main/auth/session-service';
 import { AppConfig } from '../../main/config/schema';
 import { silentLogger } from '../../main/log/logger';
 
@@ -37,7 +38,7 @@ export function testRuntime(config: Partial<AppConfig> = {}): TestRuntime {
     host: 'test-host',
     log: silentLogger,
     audit,
-    session: { state, rbacSubject: () => subject, actor: () => null, close: async () => undefined },
+    session: { ...signedOutSession(), state, rbacSubject: () => subject },
     spine: {
       request: unavailable,
       enqueue: unavailable,
