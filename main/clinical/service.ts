@@ -1,14 +1,70 @@
-// The clinical journeys behind the patient, SCR, consent and upload handlers: the patient in
-// context, access decisions, and the Spine calls they need. Wiped when the session ends.
+// The clinical journeys behind the patient, SCR, consent and upload handlers (issue 7): the
+// patient in context and the access decision for them, and the Spine conversations they need.
+// The context belongs to one user in one role: it is wiped when the session ends, locks into a
+// different user, or changes role (product.md section 9), and checked again on every call.
+import { createHash } from 'node:crypto';
+import type { z } from 'zod';
 import type { AppConfig } from '../config/schema';
 import type { Logger } from '../log/logger';
 import type { EventBus } from '../api/event-bus';
-import type { AuditSink } from '../audit/sink';
+import type { AuditEventInput, AuditSink } from '../audit/sink';
 import type { SessionService } from '../auth/session-service';
-import type { SpineClient } from '../spine/client';
+import type { OutboxItem, SpineClient } from '../spine/client';
+import type { MessageAuthor } from '../hl7/context';
+import { AppError } from '../api/app-error';
+import { permits, type Feature } from '../auth/rbac';
+import type {
+  AccessDecision,
+  AccessDecisionInput as AccessDecisionSchema,
+  ConsentState,
+  ConsentView,
+  GpSummarySource as GpSummarySourceSchema,
+  GpSummaryValidation,
+  Patient,
+  PatientSearchInput as PatientSearchSchema,
+  PatientSearchResult,
+  PrintStamp,
+  ScrSection,
+  SummaryCareRecordView,
+  UploadItem,
+} from '../../preload/contract';
+import { type ClinicalGateway, type PdsPatient, type UploadDocument, interactions } from './gateway';
+import { normaliseNhsNumber, formatNhsNumber } from './nhs-number';
+import { toCandidate, toPatient } from './patient-view';
+import { accessReasonText, alertFor, dissentOverrideFor, selfClaimReason } from './access';
+import { validateDraft } from './gp-summary-rules';
+import { createHl7Gateway } from './hl7-gateway';
+
+export type PatientSearchParsed = z.output<typeof PatientSearchSchema>;
+export type AccessDecisionParsed = z.output<typeof AccessDecisionSchema>;
+export type GpSummarySourceParsed = z.output<typeof GpSummarySourceSchema>;
 
 export interface ClinicalService {
+  search(input: PatientSearchParsed): Promise<PatientSearchResult>;
+  open(nhsNumber: string): Promise<Patient>;
+  current(): Patient | null;
+  closePatient(): Promise<boolean>;
+  decideAccess(input: AccessDecisionParsed): Promise<AccessDecision>;
+  getScr(nhsNumber: string): Promise<SummaryCareRecordView>;
+  recordPrint(nhsNumber: string): Promise<PrintStamp>;
+  getConsent(nhsNumber: string): Promise<ConsentView>;
+  setConsent(nhsNumber: string, state: ConsentState): Promise<ConsentView>;
+  validateGpSummary(nhsNumber: string, source: GpSummarySourceParsed): Promise<GpSummaryValidation>;
+  uploadGpSummary(nhsNumber: string, source: GpSummarySourceParsed): Promise<UploadItem>;
+  uploads(): Promise<UploadItem[]>;
+  /** Forget the patient in context and any access decision (session end, user or role change). */
+  wipe(reason: string): void;
   close(): Promise<void>;
+}
+
+/** Deployment choices for the clinical journeys. */
+export interface ClinicalPolicy {
+  /**
+   * Self-claim a legitimate relationship (REPC_IN040000UK15) on each access decision. Pharmacy
+   * deployments have no registration-based LR, so Spine's ACF would refuse the read without one
+   * (spine-hl7v3.md section 10).
+   */
+  readonly selfClaimRelationship: boolean;
 }
 
 export interface ClinicalOptions {
@@ -18,8 +74,525 @@ export interface ClinicalOptions {
   readonly audit: AuditSink;
   readonly session: SessionService;
   readonly spine: SpineClient;
+  /** Tests give an in-memory gateway; otherwise main/hl7 over the Spine client. */
+  readonly gateway?: ClinicalGateway;
+  readonly policy?: Partial<ClinicalPolicy>;
+  readonly now?: () => Date;
 }
 
-export function createClinicalService(_options: ClinicalOptions): ClinicalService {
-  return { close: async () => undefined };
+interface PatientContext {
+  readonly owner: string;
+  readonly pds: PdsPatient;
+  readonly supersededFrom: string | null;
+  decision: AccessDecision | null;
+  dissentOverride: 0 | 1 | 2 | 3;
 }
+
+const spineProblem =
+  'Spine could not be reached, so nothing from the record is shown. Try again in a few minutes; if it keeps happening, contact your IT service desk.';
+
+const coreOrder: readonly ScrSection['category'][] = [
+  'allergies',
+  'acute-medication',
+  'repeat-medication',
+  'discontinued-repeat-medication',
+];
+
+function policyFrom(config: AppConfig, given: Partial<ClinicalPolicy> | undefined): ClinicalPolicy {
+  const configured = config.spine['selfClaimRelationship'];
+  return {
+    selfClaimRelationship:
+      given?.selfClaimRelationship ?? (typeof configured === 'boolean' ? configured : true),
+  };
+}
+
+export function createClinicalService(options: ClinicalOptions): ClinicalService {
+  const { audit, session, log, events } = options;
+  const gateway = options.gateway ?? createHl7Gateway({ spine: options.spine, config: options.config, log });
+  const policy = policyFrom(options.config, options.policy);
+  const now = options.now ?? (() => new Date());
+  let context: PatientContext | null = null;
+  let lastOwner: string | null = null;
+
+  const ownerKey = (): string | null => {
+    const actor = session.actor();
+    const state = session.state();
+    if (!actor || state.stage !== 'role-selected') return null;
+    return `${actor.userUuid}|${actor.roleProfileId ?? ''}`;
+  };
+
+  const wipe = (reason: string) => {
+    if (context) log.info('patient context wiped', { reason });
+    context = null;
+  };
+
+  // Why: a different card, a new role or the end of the session must never see the previous
+  // user's patient. The session's `session.changed` event carries the new state.
+  const offEnded = session.onEnded(() => wipe('session ended'));
+  const unsubscribe = events.subscribe((event, payload) => {
+    if (event !== 'session.changed') return;
+    const state = payload as { stage: string; user: { uuid: string } | null };
+    if (state.stage !== 'role-selected' && state.stage !== 'locked') wipe(`session ${state.stage}`);
+    else if (context && state.user && !context.owner.startsWith(`${state.user.uuid}|`)) wipe('user changed');
+    else if (state.stage === 'role-selected' && context && context.owner !== ownerKey()) wipe('role changed');
+  });
+
+  const requireOwner = (): string => {
+    const owner = ownerKey();
+    if (!owner) {
+      wipe('no session');
+      throw new AppError('NOT_AUTHENTICATED', 'Sign in with your smartcard and choose a role first.');
+    }
+    if (lastOwner !== owner) {
+      wipe('user or role changed');
+      lastOwner = owner;
+    }
+    if (context && context.owner !== owner) wipe('user or role changed');
+    return owner;
+  };
+
+  const author = (): MessageAuthor => {
+    const actor = session.actor();
+    if (!actor?.roleProfileId || !actor.jobRoleCode) {
+      throw new AppError('NOT_AUTHENTICATED', 'Sign in with your smartcard and choose a role first.');
+    }
+    return { roleProfileId: actor.roleProfileId, userUuid: actor.userUuid, jobRoleCode: actor.jobRoleCode };
+  };
+
+  const allows = (feature: Feature): boolean => {
+    const subject = session.rbacSubject();
+    return subject !== null && permits(subject, feature);
+  };
+
+  const refuse = async (feature: Feature, nhsNumber?: string): Promise<never> => {
+    await audit.record({
+      type: 'access.refused',
+      outcome: 'refused',
+      ...(nhsNumber ? { nhsNumber } : {}),
+      detail: { feature },
+    });
+    throw new AppError(
+      'NOT_AUTHORISED',
+      'Your selected role does not allow this. Contact your Registration Authority if you need it.',
+    );
+  };
+
+  /** Runs one Spine conversation; failures are audited (MSCA-AUD-02) and become contract errors. */
+  const exchange = async <T>(event: AuditEventInput, work: () => Promise<T>): Promise<T> => {
+    try {
+      return await work();
+    } catch (error) {
+      const appError = error instanceof AppError ? error : new AppError('SPINE_UNAVAILABLE', spineProblem);
+      if (!(error instanceof AppError)) log.warn('spine exchange failed', { type: event.type, error });
+      await audit.record({ ...event, outcome: 'failure', detail: { ...event.detail, code: appError.code } });
+      throw appError;
+    }
+  };
+
+  const inContext = (nhsNumber: string): PatientContext => {
+    if (!context || context.pds.nhsNumber !== nhsNumber) {
+      throw new AppError('PATIENT_NOT_FOUND', 'Find and open this patient first.');
+    }
+    return context;
+  };
+
+  const view = (ctx: PatientContext): Patient =>
+    toPatient(ctx.pds, ctx.supersededFrom, allows('patients.viewSensitive'));
+
+  const setContext = (owner: string, pds: PdsPatient, supersededFrom: string | null): Patient => {
+    context = { owner, pds, supersededFrom, decision: null, dissentOverride: 0 };
+    return view(context);
+  };
+
+  const retrieve = async (owner: string, nhsNumber: string, type: string): Promise<Patient> => {
+    const outcome = await exchange(
+      { type, outcome: 'success', nhsNumber, interactionId: interactions.retrieval },
+      () => gateway.retrieve(nhsNumber, author()),
+    );
+    if (outcome.kind === 'not-found') {
+      await audit.record({ type, outcome: 'info', nhsNumber, detail: { result: 'not-found' } });
+      throw new AppError(
+        'PATIENT_NOT_FOUND',
+        `No patient found with NHS number ${formatNhsNumber(nhsNumber)}. Check the number with the patient, or search by their details instead.`,
+      );
+    }
+    await audit.record({
+      type,
+      outcome: 'success',
+      nhsNumber: outcome.patient.nhsNumber,
+      interactionId: interactions.retrieval,
+      detail: {
+        restricted: outcome.patient.restricted,
+        ...(outcome.supersededFrom ? { supersededFrom: outcome.supersededFrom } : {}),
+      },
+    });
+    return setContext(owner, outcome.patient, outcome.supersededFrom);
+  };
+
+  const toUpload = (item: OutboxItem): UploadItem => ({
+    id: item.id,
+    nhsNumber: item.nhsNumber && /^\d{10}$/.test(item.nhsNumber) ? item.nhsNumber : null,
+    state: item.state,
+    message: item.message,
+    createdAt: item.createdAt,
+    updatedAt: item.updatedAt,
+  });
+
+  const uploadDocument = (source: GpSummarySourceParsed): UploadDocument =>
+    source.kind === 'compose'
+      ? { kind: 'compose', draft: source.draft }
+      : { kind: 'import', xml: source.xml };
+
+  const validation = (nhsNumber: string, source: GpSummarySourceParsed): GpSummaryValidation => {
+    const actor = session.actor();
+    let who: MessageAuthor | null;
+    try {
+      who = author();
+    } catch {
+      who = null;
+    }
+    const problems =
+      source.kind === 'compose'
+        ? validateDraft(source.draft, who, actor?.displayName ?? null, now().toISOString().slice(0, 10))
+        : [];
+    if (who && problems.length === 0)
+      problems.push(...gateway.validateGpSummary(nhsNumber, uploadDocument(source), who));
+    return { valid: problems.length === 0, problems };
+  };
+
+  return {
+    async search(input) {
+      const owner = requireOwner();
+      if (input.mode === 'nhs-number') {
+        const nhsNumber = normaliseNhsNumber(input.nhsNumber);
+        return { kind: 'patient', patient: await retrieve(owner, nhsNumber, 'patient.search') };
+      }
+      // Why: postcode search is its own activity (B0098); refused here, not only hidden on screen.
+      if (input.postcode && !allows('patients.searchByPostcode')) await refuse('patients.searchByPostcode');
+      const criteria = {
+        family: input.family,
+        given: input.given ?? null,
+        gender: input.gender,
+        birth: input.mode === 'basic' ? { kind: 'date' as const, date: input.birthDate } : input.birth,
+        postcode: input.postcode ?? null,
+        deathDate: input.mode === 'advanced' ? (input.deathDate ?? null) : null,
+        similarNames: input.mode === 'advanced' ? input.similarNames : false,
+        advanced: input.mode === 'advanced',
+      };
+      // The audit keeps a hash of the criteria, not the name and date of birth typed (AUD-03, no free-text PHI).
+      const criteriaHash = createHash('sha256').update(JSON.stringify(criteria)).digest('hex');
+      const interactionId = criteria.advanced ? interactions.advancedTrace : interactions.simpleTrace;
+      const event: AuditEventInput = {
+        type: 'patient.search',
+        outcome: 'success',
+        interactionId,
+        detail: { mode: input.mode, criteriaHash },
+      };
+      const outcome = await exchange(event, () => gateway.trace(criteria, author()));
+      if (outcome.kind === 'too-many') {
+        await audit.record({ ...event, outcome: 'info', detail: { ...event.detail, result: 'too-many' } });
+        throw new AppError(
+          'TOO_MANY_RESULTS',
+          'Too many results — add more details, such as the first name, an exact date of birth or the postcode.',
+        );
+      }
+      if (outcome.kind === 'not-found' || outcome.patients.length === 0) {
+        await audit.record({ ...event, outcome: 'info', detail: { ...event.detail, result: 'not-found' } });
+        throw new AppError(
+          'PATIENT_NOT_FOUND',
+          'No patient found. Check the spelling of the name and the date of birth, try the first name or postcode, or use advanced search with similar names or a date range.',
+        );
+      }
+      await audit.record({
+        ...event,
+        detail: { ...event.detail, results: outcome.patients.map((patient) => patient.nhsNumber).join(',') },
+      });
+      const [only] = outcome.patients;
+      if (outcome.patients.length === 1 && only) {
+        return { kind: 'patient', patient: setContext(owner, only, null) };
+      }
+      // Several candidates: no patient in context (no banner on a list, PAB-0015).
+      wipe('several candidates');
+      const sensitive = allows('patients.viewSensitive');
+      return {
+        kind: 'candidates',
+        candidates: outcome.patients.map((patient) => toCandidate(patient, sensitive)),
+      };
+    },
+
+    async open(typed) {
+      const owner = requireOwner();
+      return retrieve(owner, normaliseNhsNumber(typed), 'patient.open');
+    },
+
+    current() {
+      const owner = ownerKey();
+      if (!context || context.owner !== owner) return null;
+      return view(context);
+    },
+
+    async closePatient() {
+      const had = context !== null;
+      wipe('closed by user');
+      return had;
+    },
+
+    async decideAccess(input) {
+      requireOwner();
+      const nhsNumber = normaliseNhsNumber(input.nhsNumber);
+      const ctx = inContext(nhsNumber);
+      const { basis } = input;
+      if (basis.kind === 'emergency' && !allows('scr.emergencyAccess'))
+        await refuse('scr.emergencyAccess', nhsNumber);
+      if (basis.kind === 'legal' && !allows('scr.legalAccess')) await refuse('scr.legalAccess', nhsNumber);
+      const alert = alertFor(basis);
+      const decidedAt = now().toISOString();
+      // Why: the decision is committed to the audit trail BEFORE any clinical data is requested
+      // (product.md section 9); if the trail cannot take it, the record is not fetched.
+      await audit.record({
+        type: 'scr.access',
+        outcome: 'success',
+        nhsNumber,
+        accessReason: accessReasonText(basis),
+        detail: {
+          basis: basis.kind,
+          ...(basis.kind === 'permission' ? { mode: basis.mode } : {}),
+          ...(basis.kind === 'legal' ? { ground: basis.ground } : {}),
+          legitimateRelationship: 'confirmed',
+          alertType: alert.type,
+          alertReason: alert.reasonCode,
+        },
+      });
+      let selfClaimed = false;
+      if (policy.selfClaimRelationship) {
+        try {
+          const item = await gateway.selfClaimRelationship(nhsNumber, selfClaimReason(basis), author());
+          selfClaimed = true;
+          await audit.record({
+            type: 'lr.selfClaim',
+            outcome: 'success',
+            nhsNumber,
+            interactionId: interactions.selfClaim,
+            messageId: item.messageId,
+            detail: { reason: selfClaimReason(basis) },
+          });
+        } catch (error) {
+          // The read itself will tell if Spine refuses without an LR (420/30418); the user is not blocked here.
+          log.warn('LR self-claim could not be queued', { error });
+          await audit.record({
+            type: 'lr.selfClaim',
+            outcome: 'failure',
+            nhsNumber,
+            interactionId: interactions.selfClaim,
+          });
+        }
+      }
+      const decision: AccessDecision = { nhsNumber, basis: basis.kind, decidedAt, alert, selfClaimed };
+      ctx.decision = decision;
+      ctx.dissentOverride = dissentOverrideFor(basis);
+      return decision;
+    },
+
+    async getScr(typed) {
+      requireOwner();
+      const nhsNumber = normaliseNhsNumber(typed);
+      const ctx = inContext(nhsNumber);
+      if (!ctx.decision) {
+        throw new AppError(
+          'ACCESS_DECISION_REQUIRED',
+          'Record why you are accessing this patient’s record before it is shown.',
+        );
+      }
+      const event: AuditEventInput = {
+        type: 'scr.view',
+        outcome: 'success',
+        nhsNumber,
+        interactionId: interactions.documentList,
+        accessReason: ctx.decision.basis,
+      };
+      const outcome = await exchange(event, () =>
+        gateway.latestGpSummary(nhsNumber, ctx.dissentOverride, author()),
+      );
+      if (outcome.kind === 'none') {
+        await audit.record({ ...event, outcome: 'info', detail: { result: 'no-scr' } });
+        throw new AppError('NO_SCR', 'This patient does not have a Summary Care Record');
+      }
+      if (outcome.kind === 'withheld') {
+        await audit.record({ ...event, outcome: 'info', detail: { result: 'consent-no' } });
+        throw new AppError('CONSENT_WITHHELD', 'The patient has chosen not to have a Summary Care Record');
+      }
+      const { record } = outcome;
+      const core = coreOrder.map((category) => {
+        const found = record.sections.filter((section) => section.category === category);
+        const first = found[0];
+        return {
+          category,
+          title: first?.title ?? defaultTitles[category],
+          entries: found.flatMap((section) => section.entries),
+        };
+      });
+      const result: SummaryCareRecordView = {
+        nhsNumber,
+        documentId: record.documentId,
+        lastUpdated: record.lastUpdated,
+        author: { ...record.author },
+        recentPracticeChange: record.recentPracticeChange,
+        core,
+        additional: record.sections.filter((section) => section.category === 'additional'),
+        presentation: record.presentation ? [...record.presentation] : null,
+      };
+      // Why: write before disclose — the view is committed to the audit trail before the record
+      // leaves main; if the trail cannot take it, nothing is shown (MSCA-AUD-01).
+      await audit.record({
+        ...event,
+        interactionId: interactions.document,
+        detail: { documentId: record.documentId },
+      });
+      return result;
+    },
+
+    async recordPrint(typed) {
+      requireOwner();
+      const nhsNumber = normaliseNhsNumber(typed);
+      const ctx = inContext(nhsNumber);
+      if (!ctx.decision) {
+        throw new AppError('ACCESS_DECISION_REQUIRED', 'Open the record before printing it.');
+      }
+      const state = session.state();
+      const actor = session.actor();
+      const role = state.selectedRole;
+      const stamp: PrintStamp = {
+        nhsNumber,
+        printedAt: now().toISOString(),
+        printedBy: actor?.displayName ?? state.user?.displayName ?? 'Not known',
+        role: role?.jobRoleName ?? 'Not known',
+        organisation: role ? `${role.organisationName} (ODS: ${role.odsCode})` : 'Not known',
+        marking: 'OFFICIAL-SENSITIVE: PERSONAL',
+      };
+      // MSCA-IG-04: printing personal data is labelled and audited before the page is produced.
+      await audit.record({
+        type: 'scr.print',
+        outcome: 'success',
+        nhsNumber,
+        detail: { marking: stamp.marking },
+      });
+      return stamp;
+    },
+
+    async getConsent(typed) {
+      requireOwner();
+      const nhsNumber = normaliseNhsNumber(typed);
+      inContext(nhsNumber);
+      const event: AuditEventInput = {
+        type: 'consent.view',
+        outcome: 'success',
+        nhsNumber,
+        interactionId: interactions.consentGet,
+      };
+      const state = await exchange(event, () => gateway.consent(nhsNumber, author()));
+      await audit.record({ ...event, detail: { state } });
+      return { nhsNumber, state, canChange: allows('consent.set') };
+    },
+
+    async setConsent(typed, state) {
+      requireOwner();
+      const nhsNumber = normaliseNhsNumber(typed);
+      inContext(nhsNumber);
+      const event: AuditEventInput = {
+        type: 'consent.set',
+        outcome: 'success',
+        nhsNumber,
+        interactionId: interactions.consentSet,
+        detail: { state },
+      };
+      await exchange(event, () => gateway.setConsent(nhsNumber, state, author()));
+      await audit.record(event);
+      return { nhsNumber, state, canChange: true };
+    },
+
+    async validateGpSummary(typed, source) {
+      requireOwner();
+      const nhsNumber = normaliseNhsNumber(typed);
+      inContext(nhsNumber);
+      return validation(nhsNumber, source);
+    },
+
+    async uploadGpSummary(typed, source) {
+      requireOwner();
+      const nhsNumber = normaliseNhsNumber(typed);
+      inContext(nhsNumber);
+      const checked = validation(nhsNumber, source);
+      if (!checked.valid) {
+        throw new AppError(
+          'INVALID_INPUT',
+          `The GP Summary was not sent: ${checked.problems[0]?.message ?? 'it does not meet the Spine rules.'}`,
+          { problems: checked.problems.length },
+        );
+      }
+      const event: AuditEventInput = {
+        type: 'gpSummary.upload',
+        outcome: 'success',
+        nhsNumber,
+        interactionId: interactions.gpSummaryUpload,
+        detail: { source: source.kind },
+      };
+      const item = await exchange(event, () =>
+        gateway.uploadGpSummary(nhsNumber, uploadDocument(source), author()),
+      );
+      await audit.record({
+        ...event,
+        messageId: item.messageId,
+        detail: { source: source.kind, uploadId: item.id },
+      });
+      return toUpload(item);
+    },
+
+    async uploads() {
+      requireOwner();
+      const items = await gateway.outbox();
+      return items
+        .filter((item) => item.interactionId === interactions.gpSummaryUpload)
+        .map(toUpload)
+        .sort((a, b) => b.createdAt.localeCompare(a.createdAt));
+    },
+
+    wipe,
+
+    async close() {
+      offEnded();
+      unsubscribe();
+      wipe('closing');
+    },
+  };
+}
+
+/** For hosts and tests with no clinical capability: every journey says the service is not there. */
+export function clinicalUnavailable(): ClinicalService {
+  const no = async (): Promise<never> => {
+    throw new AppError('SPINE_UNAVAILABLE', spineProblem);
+  };
+  return {
+    search: no,
+    open: no,
+    current: () => null,
+    closePatient: async () => false,
+    decideAccess: no,
+    getScr: no,
+    recordPrint: no,
+    getConsent: no,
+    setConsent: no,
+    validateGpSummary: no,
+    uploadGpSummary: no,
+    uploads: async () => [],
+    wipe: () => undefined,
+    close: async () => undefined,
+  };
+}
+
+const defaultTitles: Readonly<Record<ScrSection['category'], string>> = {
+  allergies: 'Allergies and adverse reactions',
+  'acute-medication': 'Acute medication',
+  'repeat-medication': 'Repeat medication',
+  'discontinued-repeat-medication': 'Discontinued repeat medication',
+  additional: 'Additional information',
+};

@@ -6,6 +6,7 @@ import type { AuditEventInput, AuditSink } from '../../main/audit/sink';
 import type { RbacSubject } from '../../main/auth/rbac';
 import { signedOutSession } from '../../main/auth/session-service';
 import { AppConfig } from '../../main/config/schema';
+import { clinicalUnavailable } from '../../main/clinical/service';
 import { silentLogger } from '../../main/log/logger';
 
 export interface TestRuntime extends Runtime {
@@ -45,7 +46,7 @@ export function testRuntime(config: Partial<AppConfig> = {}): TestRuntime {
       outbox: async () => [],
       close: async () => undefined,
     },
-    clinical: { close: async () => undefined },
+    clinical: clinicalUnavailable(),
   });
   return { ...runtime, audited, signIn: (next) => (subject = next) };
 }
