@@ -7,6 +7,7 @@ import type { Logger } from '../log/logger';
 import type { EventBus } from '../api/event-bus';
 import type { AuditSink } from '../audit/sink';
 import type { MessageAuthor, MessageContext } from '../hl7/context';
+import { createSpineTransport } from './transport';
 
 export interface SpineCall {
   /** e.g. `QUPA_IN000008UK02`; selects the routing entry. */
@@ -61,16 +62,11 @@ export interface SpineClientOptions {
   readonly audit: AuditSink;
 }
 
-const notConfigured = async (): Promise<never> => {
-  throw new Error('Spine is not configured on this workstation.');
-};
-
-export async function createSpineClient(_options: SpineClientOptions): Promise<SpineClient> {
-  // Until the transport lands (issue 4).
-  return {
-    request: notConfigured,
-    enqueue: notConfigured,
-    outbox: async () => [],
-    close: async () => undefined,
-  };
+/**
+ * Builds the real transport (main/spine/transport.ts). Without a Spine route in the configuration
+ * every call fails with SPINE_UNAVAILABLE saying what to configure; the outbox still opens so
+ * unfinished messages are kept.
+ */
+export async function createSpineClient(options: SpineClientOptions): Promise<SpineClient> {
+  return createSpineTransport(options);
 }
