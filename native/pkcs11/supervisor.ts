@@ -128,12 +128,18 @@ export class Supervisor {
       },
       (error: CardError) => {
         // A module that will not load is a failed start; the restart policy decides what next.
-        if (this.child === child) {
-          this.lastReason = `configure: ${error.ckr ?? error.code}`;
-          child.kill();
-        }
+        if (this.child === child) this.abandon(child, `configure: ${error.ckr ?? error.code}`);
       },
     );
+  }
+
+  /** Treats `child` as dead now (no more calls go to it), then kills it. */
+  private abandon(child: Pkcs11ChildHandle, reason: string): void {
+    if (child === this.child) {
+      this.lastReason = reason;
+      this.onExit(child, reason);
+    }
+    child.kill();
   }
 
   private onMessage(message: unknown): void {
@@ -185,9 +191,9 @@ export class Supervisor {
         this.pending.delete(id);
         // A module that does not answer may be deadlocked (toolchain.md): kill it; the exit
         // handler restarts it.
-        this.lastReason = `no answer to ${request.op} within ${timeoutMs} ms`;
-        reject(moduleFailed(this.lastReason));
-        child.kill();
+        const reason = `no answer to ${request.op} within ${timeoutMs} ms`;
+        reject(moduleFailed(reason));
+        this.abandon(child, reason);
       }, timeoutMs);
       this.pending.set(id, { resolve, reject, timer });
       child.send({ id, request });
