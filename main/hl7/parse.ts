@@ -1,0 +1,67 @@
+// parseHl7: one Spine HL7 V3 document (any interaction this client meets) into its wrapper
+// fields (spine-hl7v3.md 2.2), acknowledgement and detected issues (5.1–5.4), and the domain
+// objects it carries, mapped by patients.ts, documents.ts, scr.ts and consent.ts.
+import { readAcknowledgement, readIssues, readAckDetails } from './acknowledgements';
+import { readPermissions } from './consent';
+import { readDocuments } from './documents';
+import { readPatients } from './patients';
+import { readGpSummary } from './scr';
+import type { AcsPermission, DocumentRef, Patient, SpineCode, SummaryCareRecord } from './types';
+import { attr, child, find, parseXml, path, textOf, type XmlElement } from './xml';
+import { isoDateTime } from './dates';
+
+export interface ParsedHl7 {
+  /** The parsed root element, for callers that need more than the mapped fields. */
+  readonly root: XmlElement;
+  /** `interactionId/@extension`, else the root element's local name. */
+  readonly interactionId: string;
+  readonly messageId: string | null;
+  /** ISO 8601 (date-time with offset when the message has a time). */
+  readonly creationTime: string | null;
+  readonly senderAsid: string | null;
+  readonly receiverAsid: string | null;
+  readonly acknowledgement: { readonly type: 'AA' | 'AE' | 'AR'; readonly messageRef: string | null } | null;
+  /** `acknowledgementDetail` codes (transport-level, 17.32). */
+  readonly acknowledgementDetails: readonly SpineCode[];
+  /** `reason/justifyingDetectedIssueEvent` codes, in order. */
+  readonly issues: readonly SpineCode[];
+  readonly queryResponseCode: string | null;
+  /** `requestSuccessDetail/detail`, e.g. "GP Summary upload successful". */
+  readonly successDetail: string | null;
+  readonly patients: readonly Patient[];
+  readonly documents: readonly DocumentRef[];
+  readonly gpSummary: SummaryCareRecord | null;
+  readonly permissions: readonly AcsPermission[];
+}
+
+function asid(root: XmlElement, name: string): string | null {
+  return attr(path(root, `${name}/device/id`), 'extension');
+}
+
+/** Reads an already-parsed HL7 root element. */
+export function readHl7(root: XmlElement): ParsedHl7 {
+  const issues = readIssues(root);
+  const controlAct = child(root, 'ControlActEvent');
+  return {
+    root,
+    interactionId: attr(child(root, 'interactionId'), 'extension') ?? root.local,
+    messageId: attr(child(root, 'id'), 'root'),
+    creationTime: isoDateTime(attr(child(root, 'creationTime'), 'value')),
+    senderAsid: asid(root, 'communicationFunctionSnd'),
+    receiverAsid: asid(root, 'communicationFunctionRcv'),
+    acknowledgement: readAcknowledgement(root),
+    acknowledgementDetails: readAckDetails(root),
+    issues,
+    queryResponseCode: attr(path(controlAct, 'queryAck/queryResponseCode'), 'code'),
+    successDetail: textOf(path(controlAct, 'requestSuccessDetail/detail')),
+    patients: readPatients(root, issues),
+    documents: readDocuments(root),
+    gpSummary: readGpSummary(find(root, 'GPSummary')),
+    permissions: readPermissions(root),
+  };
+}
+
+/** Parses one bare HL7 V3 document safely (size, DOCTYPE and well-formedness checked first). */
+export function parseHl7(text: string): ParsedHl7 {
+  return readHl7(parseXml(text));
+}

@@ -1,0 +1,296 @@
+// The safe XML core every parser and builder in main/hl7 uses: a size- and DOCTYPE-checked parse
+// into a small ordered element tree, namespace-prefix-agnostic accessors, and escaping for
+// builders. Nothing here does I/O.
+import { XMLParser, XMLValidator } from 'fast-xml-parser';
+
+/** Spine's message size limit; enforced on the UTF-8 byte length before any parsing. */
+export const MAX_MESSAGE_BYTES = 5 * 1024 * 1024;
+
+export type Hl7ParseErrorReason = 'too-large' | 'doctype' | 'malformed' | 'unexpected';
+
+/** Any input the library cannot accept; `line`/`column` are 1-based when known. */
+export class Hl7ParseError extends Error {
+  override readonly name = 'Hl7ParseError';
+  constructor(
+    message: string,
+    readonly reason: Hl7ParseErrorReason,
+    readonly line: number | null = null,
+    readonly column: number | null = null,
+  ) {
+    super(message);
+  }
+}
+
+export interface XmlElement {
+  /** Qualified name as written, e.g. `SOAP-ENV:Envelope`. */
+  readonly name: string;
+  /** Name without its prefix; all lookups use this (prefixes differ between producers). */
+  readonly local: string;
+  /** Attributes by qualified name, entity-decoded. */
+  readonly attrs: Readonly<Record<string, string>>;
+  readonly children: readonly XmlNode[];
+}
+
+export type XmlNode = XmlElement | string;
+
+export interface ParseXmlOptions {
+  readonly maxBytes?: number;
+}
+
+// Why these options (toolchain.md "XML"): attributes kept as strings so NHS numbers and dates
+// never become numbers; order preserved for the SCR's mixed-content XHTML; processEntities off so
+// no DOCTYPE entity is ever expanded (we decode the five predefined ones ourselves).
+const parser = new XMLParser({
+  preserveOrder: true,
+  ignoreAttributes: false,
+  attributeNamePrefix: '',
+  parseTagValue: false,
+  parseAttributeValue: false,
+  trimValues: false,
+  processEntities: false,
+  htmlEntities: false,
+  ignoreDeclaration: true,
+  ignorePiTags: true,
+  cdataPropName: '#cdata',
+});
+
+const PREDEFINED: Readonly<Record<string, string>> = { lt: '<', gt: '>', amp: '&', quot: '"', apos: "'" };
+
+/** Decodes the five predefined XML entities and character references; anything else is malformed. */
+export function decodeEntities(value: string): string {
+  if (!value.includes('&')) return value;
+  return value.replace(/&([^;&\s]{1,12});/g, (_match, name: string) => {
+    if (name.startsWith('#')) {
+      const hex = name[1] === 'x' || name[1] === 'X';
+      const codePoint = Number.parseInt(name.slice(hex ? 2 : 1), hex ? 16 : 10);
+      if (!Number.isFinite(codePoint) || codePoint < 1 || codePoint > 0x10ffff) {
+        throw new Hl7ParseError(`Invalid character reference &${name};`, 'malformed');
+      }
+      return String.fromCodePoint(codePoint);
+    }
+    const replacement = PREDEFINED[name];
+    if (replacement === undefined) {
+      // Why: without a DTD (which we refuse) any other entity is undefined; never pass it on.
+      throw new Hl7ParseError(`Undefined entity &${name}; (entities are not allowed)`, 'malformed');
+    }
+    return replacement;
+  });
+}
+
+function utf8Length(text: string): number {
+  return Buffer.byteLength(text, 'utf8');
+}
+
+/** Checks size and DOCTYPE before anything parses the text (entity bombs and XXE need a DOCTYPE). */
+export function checkXmlInput(text: string, maxBytes = MAX_MESSAGE_BYTES): void {
+  if (text.length > maxBytes || utf8Length(text) > maxBytes) {
+    throw new Hl7ParseError(
+      `Message is larger than the ${Math.round(maxBytes / 1024 / 1024)} MB Spine limit`,
+      'too-large',
+    );
+  }
+  const doctype = /<!DOCTYPE/i.exec(text);
+  if (doctype) {
+    const { line, column } = position(text, doctype.index);
+    // Why: a DOCTYPE is how entity-expansion bombs and external entities (XXE) are declared;
+    // Spine messages never carry one, so refusing it outright is both safe and lossless.
+    throw new Hl7ParseError(
+      `DOCTYPE declarations are not allowed (line ${line}, column ${column})`,
+      'doctype',
+      line,
+      column,
+    );
+  }
+}
+
+function position(text: string, index: number): { line: number; column: number } {
+  let line = 1;
+  let lineStart = 0;
+  for (let i = text.indexOf('\n'); i !== -1 && i < index; i = text.indexOf('\n', i + 1)) {
+    line += 1;
+    lineStart = i + 1;
+  }
+  return { line, column: index - lineStart + 1 };
+}
+
+type RawNode = Record<string, unknown>;
+
+function convert(raw: readonly RawNode[], out: XmlNode[]): void {
+  for (const node of raw) {
+    let name: string | null = null;
+    for (const key of Object.keys(node)) {
+      if (key === ':@') continue;
+      name = key;
+      break;
+    }
+    if (name === null) continue;
+    const value = node[name];
+    if (name === '#text') {
+      if (typeof value === 'string') out.push(decodeEntities(value));
+      continue;
+    }
+    if (name === '#cdata') {
+      if (Array.isArray(value)) {
+        for (const part of value as RawNode[]) {
+          const text = part['#text'];
+          if (typeof text === 'string') out.push(text);
+        }
+      }
+      continue;
+    }
+    const rawAttrs = node[':@'] as Record<string, unknown> | undefined;
+    const attrs: Record<string, string> = {};
+    if (rawAttrs) {
+      for (const [key, attrValue] of Object.entries(rawAttrs)) {
+        attrs[key] = typeof attrValue === 'string' ? decodeEntities(attrValue) : '';
+      }
+    }
+    const children: XmlNode[] = [];
+    if (Array.isArray(value)) convert(value as RawNode[], children);
+    const colon = name.indexOf(':');
+    out.push({ name, local: colon === -1 ? name : name.slice(colon + 1), attrs, children });
+  }
+}
+
+/**
+ * Parses one XML document safely and returns its root element. Size is checked first, then
+ * DOCTYPE, then well-formedness (the validator gives line/column), then the tree is built.
+ */
+export function parseXml(text: string, options: ParseXmlOptions = {}): XmlElement {
+  checkXmlInput(text, options.maxBytes);
+  const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+  const valid = XMLValidator.validate(body, { allowBooleanAttributes: false });
+  if (valid !== true) {
+    const { msg, line, col } = valid.err;
+    throw new Hl7ParseError(`Malformed XML at line ${line}, column ${col}: ${msg}`, 'malformed', line, col);
+  }
+  let raw: unknown;
+  try {
+    raw = parser.parse(body);
+  } catch (error) {
+    throw new Hl7ParseError(
+      `Malformed XML: ${error instanceof Error ? error.message : String(error)}`,
+      'malformed',
+    );
+  }
+  const nodes: XmlNode[] = [];
+  convert(raw as RawNode[], nodes);
+  const roots = nodes.filter(isElement);
+  const root = roots[0];
+  if (!root || roots.length !== 1) {
+    throw new Hl7ParseError('Malformed XML: expected exactly one root element', 'malformed');
+  }
+  return root;
+}
+
+export function isElement(node: XmlNode): node is XmlElement {
+  return typeof node !== 'string';
+}
+
+/** Child elements, optionally only those with this local name. */
+export function elements(parent: XmlElement | null | undefined, local?: string): XmlElement[] {
+  if (!parent) return [];
+  const out: XmlElement[] = [];
+  for (const child of parent.children) {
+    if (typeof child !== 'string' && (local === undefined || child.local === local)) out.push(child);
+  }
+  return out;
+}
+
+/** The first child element with this local name. */
+export function child(parent: XmlElement | null | undefined, local: string): XmlElement | null {
+  if (!parent) return null;
+  for (const node of parent.children) {
+    if (typeof node !== 'string' && node.local === local) return node;
+  }
+  return null;
+}
+
+/** Follows a `/`-separated path of local names through first matches. */
+export function path(parent: XmlElement | null | undefined, steps: string): XmlElement | null {
+  let current: XmlElement | null = parent ?? null;
+  for (const step of steps.split('/')) {
+    if (!current) return null;
+    current = child(current, step);
+  }
+  return current;
+}
+
+/** All descendants (depth-first, document order) with this local name; bounded by tree size. */
+export function descendants(parent: XmlElement | null | undefined, local: string): XmlElement[] {
+  const out: XmlElement[] = [];
+  if (!parent) return out;
+  const stack: XmlElement[] = [parent];
+  while (stack.length > 0) {
+    const current = stack.pop();
+    if (!current) break;
+    const kids = current.children;
+    for (let i = kids.length - 1; i >= 0; i -= 1) {
+      const node = kids[i];
+      if (node === undefined || typeof node === 'string') continue;
+      stack.push(node);
+    }
+    if (current !== parent && current.local === local) out.push(current);
+  }
+  return out;
+}
+
+/** The first descendant with this local name, or null. */
+export function find(parent: XmlElement | null | undefined, local: string): XmlElement | null {
+  if (!parent) return null;
+  for (const node of parent.children) {
+    if (typeof node === 'string') continue;
+    if (node.local === local) return node;
+    const deeper = find(node, local);
+    if (deeper) return deeper;
+  }
+  return null;
+}
+
+/** Attribute by local name (prefix-agnostic), or null. */
+export function attr(element: XmlElement | null | undefined, local: string): string | null {
+  if (!element) return null;
+  const direct = element.attrs[local];
+  if (direct !== undefined) return direct;
+  for (const [key, value] of Object.entries(element.attrs)) {
+    const colon = key.indexOf(':');
+    if (colon !== -1 && key.slice(colon + 1) === local && !key.startsWith('xmlns')) return value;
+  }
+  return null;
+}
+
+/** Concatenated text content (all descendants), or null when the element is absent. */
+export function text(element: XmlElement | null | undefined): string | null {
+  if (!element) return null;
+  let out = '';
+  for (const node of element.children) out += typeof node === 'string' ? node : (text(node) ?? '');
+  return out;
+}
+
+/** Trimmed text content; null when absent or empty. */
+export function textOf(element: XmlElement | null | undefined): string | null {
+  const value = text(element)?.trim();
+  return value ? value : null;
+}
+
+/** Escapes text for element content or attribute values (quotes included). */
+export function escapeXml(value: string): string {
+  return value.replace(/[<>&"']/g, (ch) =>
+    ch === '<' ? '&lt;' : ch === '>' ? '&gt;' : ch === '&' ? '&amp;' : ch === '"' ? '&quot;' : '&apos;',
+  );
+}
+
+const INVALID_XML_CHARS =
+  // eslint-disable-next-line no-control-regex -- matching the controls XML forbids is the point
+  /[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+
+/**
+ * Rejects characters XML 1.0 cannot carry at all (C0 controls other than tab/CR/LF, lone
+ * surrogates, U+FFFE/U+FFFF): escaping cannot make them legal, so builders refuse them.
+ */
+export function assertXmlChars(value: string, field: string): string {
+  if (INVALID_XML_CHARS.test(value)) {
+    throw new Error(`${field} contains characters that XML cannot carry`);
+  }
+  return value;
+}
