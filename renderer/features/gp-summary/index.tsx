@@ -1,0 +1,371 @@
+// Compose or import a GP Summary for the patient on screen, check it against the Spine rules,
+// then send it through the outbox (spine-hl7v3.md section 8; B0380, B8028 or B8029).
+import { useState } from 'react';
+import type {
+  AdditionalSectionKind,
+  ContractError,
+  GpSummaryDraft,
+  GpSummarySource,
+  ValidationProblem,
+} from '../../../preload/contract';
+import { invoke } from '../../lib/api';
+import { Problem } from '../../components/error-summary';
+import { UploadsList } from './uploads';
+
+export interface GpSummaryScreenProps {
+  readonly nhsNumber: string;
+  readonly patientName: string;
+}
+
+interface Row {
+  text: string;
+  detail: string;
+}
+interface AdditionalRow {
+  kind: AdditionalSectionKind;
+  text: string;
+}
+
+const additionalKinds: readonly [AdditionalSectionKind, string][] = [
+  ['diagnoses', 'Diagnoses'],
+  ['problems', 'Problems and issues'],
+  ['risks', 'Risks to patient'],
+  ['treatments', 'Treatments'],
+  ['investigations', 'Investigations'],
+  ['personal-preferences', 'Personal preferences'],
+  ['advice', 'Advice and information given'],
+  ['care-events', 'Care events'],
+  ['social-circumstances', 'Social and personal circumstances'],
+];
+
+function RowsEditor({
+  id,
+  title,
+  itemLabel,
+  detailLabel,
+  rows,
+  onChange,
+}: {
+  id: string;
+  title: string;
+  itemLabel: string;
+  detailLabel: string;
+  rows: Row[];
+  onChange: (rows: Row[]) => void;
+}) {
+  return (
+    <fieldset className="nhsuk-fieldset nhsuk-form-group app-rows">
+      <legend className="nhsuk-fieldset__legend nhsuk-fieldset__legend--s">{title}</legend>
+      {rows.map((row, index) => (
+        <div className="app-rows__row" key={index}>
+          <div className="nhsuk-form-group">
+            <label className="nhsuk-label" htmlFor={`${id}-${index}-text`}>
+              {itemLabel} {index + 1}
+            </label>
+            <input
+              className="nhsuk-input"
+              id={`${id}-${index}-text`}
+              value={row.text}
+              onChange={(event) =>
+                onChange(rows.map((r, i) => (i === index ? { ...r, text: event.target.value } : r)))
+              }
+            />
+          </div>
+          <div className="nhsuk-form-group">
+            <label className="nhsuk-label" htmlFor={`${id}-${index}-detail`}>
+              {detailLabel} {index + 1}
+            </label>
+            <input
+              className="nhsuk-input"
+              id={`${id}-${index}-detail`}
+              value={row.detail}
+              onChange={(event) =>
+                onChange(rows.map((r, i) => (i === index ? { ...r, detail: event.target.value } : r)))
+              }
+            />
+          </div>
+          <button
+            type="button"
+            className="nhsuk-button nhsuk-button--secondary app-button--small"
+            onClick={() => onChange(rows.filter((_, i) => i !== index))}
+          >
+            Remove {itemLabel.toLowerCase()} {index + 1}
+          </button>
+        </div>
+      ))}
+      <button
+        type="button"
+        className="nhsuk-button nhsuk-button--secondary app-button--small"
+        onClick={() => onChange([...rows, { text: '', detail: '' }])}
+      >
+        Add {itemLabel.toLowerCase()}
+      </button>
+    </fieldset>
+  );
+}
+
+export function GpSummaryScreen({ nhsNumber, patientName }: GpSummaryScreenProps) {
+  const [how, setHow] = useState<'compose' | 'import'>('compose');
+  const [allergies, setAllergies] = useState<Row[]>([]);
+  const [noKnownAllergies, setNoKnownAllergies] = useState(false);
+  const [acute, setAcute] = useState<Row[]>([]);
+  const [repeat, setRepeat] = useState<Row[]>([]);
+  const [additional, setAdditional] = useState<AdditionalRow[]>([]);
+  const [xml, setXml] = useState('');
+  const [problems, setProblems] = useState<ValidationProblem[] | null>(null);
+  const [error, setError] = useState<Pick<ContractError, 'message'> | null>(null);
+  const [done, setDone] = useState<string | null>(null);
+  const [refresh, setRefresh] = useState(0);
+  const [busy, setBusy] = useState(false);
+
+  const source = (): GpSummarySource => {
+    if (how === 'import') return { kind: 'import', xml };
+    const filled = (rows: Row[]) => rows.filter((row) => row.text.trim());
+    const draft: GpSummaryDraft = {
+      allergies: filled(allergies).map((row) => ({
+        text: row.text.trim(),
+        ...(row.detail.trim() ? { reaction: row.detail.trim() } : {}),
+      })),
+      noKnownAllergies,
+      acuteMedication: filled(acute).map((row) => ({
+        text: row.text.trim(),
+        ...(row.detail.trim() ? { dosage: row.detail.trim() } : {}),
+      })),
+      repeatMedication: filled(repeat).map((row) => ({
+        text: row.text.trim(),
+        ...(row.detail.trim() ? { dosage: row.detail.trim() } : {}),
+      })),
+      additional: additional
+        .filter((row) => row.text.trim())
+        .map((row) => ({ kind: row.kind, text: row.text.trim() })),
+    };
+    return { kind: 'compose', draft };
+  };
+
+  const check = async (): Promise<boolean> => {
+    setError(null);
+    setDone(null);
+    const result = await invoke('gpSummary.validate', { nhsNumber, source: source() });
+    if (!result.ok) {
+      setError(result.error);
+      return false;
+    }
+    setProblems(result.value.problems);
+    return result.value.valid;
+  };
+
+  const upload = async () => {
+    if (busy) return;
+    setBusy(true);
+    try {
+      if (!(await check())) return;
+      const result = await invoke('gpSummary.upload', { nhsNumber, source: source() });
+      if (result.ok) {
+        setDone(
+          `The GP Summary for ${patientName} is queued for Spine. Its progress is shown under Uploads.`,
+        );
+        setRefresh((n) => n + 1);
+      } else setError(result.error);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <section aria-labelledby="gp-summary-heading" className="app-gp-summary">
+      <h2 id="gp-summary-heading">Upload a GP Summary</h2>
+      <fieldset className="nhsuk-fieldset nhsuk-form-group">
+        <legend className="nhsuk-fieldset__legend nhsuk-label">
+          How do you want to provide the summary?
+        </legend>
+        <div className="nhsuk-radios nhsuk-radios--inline">
+          <div className="nhsuk-radios__item">
+            <input
+              className="nhsuk-radios__input"
+              id="gps-compose"
+              type="radio"
+              name="gps-how"
+              checked={how === 'compose'}
+              onChange={() => setHow('compose')}
+            />
+            <label className="nhsuk-label nhsuk-radios__label" htmlFor="gps-compose">
+              Compose a summary
+            </label>
+          </div>
+          <div className="nhsuk-radios__item">
+            <input
+              className="nhsuk-radios__input"
+              id="gps-import"
+              type="radio"
+              name="gps-how"
+              checked={how === 'import'}
+              onChange={() => setHow('import')}
+            />
+            <label className="nhsuk-label nhsuk-radios__label" htmlFor="gps-import">
+              Import a GP Summary document
+            </label>
+          </div>
+        </div>
+      </fieldset>
+      {how === 'compose' ? (
+        <>
+          <div className="nhsuk-checkboxes nhsuk-form-group">
+            <div className="nhsuk-checkboxes__item">
+              <input
+                className="nhsuk-checkboxes__input"
+                id="gps-nka"
+                type="checkbox"
+                checked={noKnownAllergies}
+                onChange={(event) => setNoKnownAllergies(event.target.checked)}
+              />
+              <label className="nhsuk-label nhsuk-checkboxes__label" htmlFor="gps-nka">
+                No known allergies
+              </label>
+            </div>
+          </div>
+          <RowsEditor
+            id="gps-allergy"
+            title="Allergies and adverse reactions"
+            itemLabel="Allergy"
+            detailLabel="Reaction"
+            rows={allergies}
+            onChange={setAllergies}
+          />
+          <RowsEditor
+            id="gps-acute"
+            title="Acute medication"
+            itemLabel="Acute medicine"
+            detailLabel="Acute dosage"
+            rows={acute}
+            onChange={setAcute}
+          />
+          <RowsEditor
+            id="gps-repeat"
+            title="Repeat medication"
+            itemLabel="Repeat medicine"
+            detailLabel="Repeat dosage"
+            rows={repeat}
+            onChange={setRepeat}
+          />
+          <fieldset className="nhsuk-fieldset nhsuk-form-group app-rows">
+            <legend className="nhsuk-fieldset__legend nhsuk-fieldset__legend--s">
+              Additional information
+            </legend>
+            {additional.map((row, index) => (
+              <div className="app-rows__row" key={index}>
+                <div className="nhsuk-form-group">
+                  <label className="nhsuk-label" htmlFor={`gps-ai-${index}-kind`}>
+                    Section {index + 1}
+                  </label>
+                  <select
+                    className="nhsuk-select"
+                    id={`gps-ai-${index}-kind`}
+                    value={row.kind}
+                    onChange={(event) =>
+                      setAdditional(
+                        additional.map((r, i) =>
+                          i === index ? { ...r, kind: event.target.value as AdditionalSectionKind } : r,
+                        ),
+                      )
+                    }
+                  >
+                    {additionalKinds.map(([value, label]) => (
+                      <option key={value} value={value}>
+                        {label}
+                      </option>
+                    ))}
+                  </select>
+                </div>
+                <div className="nhsuk-form-group">
+                  <label className="nhsuk-label" htmlFor={`gps-ai-${index}-text`}>
+                    Information {index + 1}
+                  </label>
+                  <textarea
+                    className="nhsuk-textarea"
+                    rows={2}
+                    id={`gps-ai-${index}-text`}
+                    value={row.text}
+                    onChange={(event) =>
+                      setAdditional(
+                        additional.map((r, i) => (i === index ? { ...r, text: event.target.value } : r)),
+                      )
+                    }
+                  />
+                </div>
+              </div>
+            ))}
+            <button
+              type="button"
+              className="nhsuk-button nhsuk-button--secondary app-button--small"
+              onClick={() => setAdditional([...additional, { kind: 'diagnoses', text: '' }])}
+            >
+              Add additional information
+            </button>
+          </fieldset>
+        </>
+      ) : (
+        <div className="nhsuk-form-group">
+          <label className="nhsuk-label" htmlFor="gps-xml">
+            GP Summary document
+          </label>
+          <div className="nhsuk-hint" id="gps-xml-hint">
+            Paste the GP Summary (XML) exported by the practice system, or choose the file.
+          </div>
+          <input
+            className="app-file"
+            type="file"
+            accept=".xml,text/xml,application/xml"
+            aria-label="Choose a GP Summary file"
+            onChange={(event) => {
+              const file = event.target.files?.[0];
+              if (file) void file.text().then(setXml);
+            }}
+          />
+          <textarea
+            className="nhsuk-textarea app-xml"
+            id="gps-xml"
+            rows={8}
+            aria-describedby="gps-xml-hint"
+            value={xml}
+            onChange={(event) => setXml(event.target.value)}
+          />
+        </div>
+      )}
+      <Problem title="The GP Summary was not sent" error={error} />
+      {problems && problems.length > 0 ? (
+        <div className="nhsuk-error-summary" role="alert">
+          <h3 className="nhsuk-error-summary__title">Fix these before sending</h3>
+          <ul className="nhsuk-list nhsuk-error-summary__list">
+            {problems.map((problem, index) => (
+              <li key={index}>{problem.message}</li>
+            ))}
+          </ul>
+        </div>
+      ) : null}
+      {problems && problems.length === 0 && !done ? (
+        <p className="nhsuk-body app-ok" role="status">
+          The summary meets the Spine rules.
+        </p>
+      ) : null}
+      {done ? (
+        <div className="nhsuk-inset-text" role="status">
+          <p>{done}</p>
+        </div>
+      ) : null}
+      <div className="nhsuk-button-group app-button-group">
+        <button
+          type="button"
+          className="nhsuk-button nhsuk-button--secondary"
+          disabled={busy}
+          onClick={() => void check()}
+        >
+          Check summary
+        </button>
+        <button type="button" className="nhsuk-button" disabled={busy} onClick={() => void upload()}>
+          Upload GP Summary
+        </button>
+      </div>
+      <UploadsList refreshKey={refresh} />
+    </section>
+  );
+}

@@ -1,0 +1,198 @@
+// The single-patient screen: the CUI banner fixed at the top, data-quality warnings (shown on
+// every access, MSCA-DQ-03/04), consent, then the access decision and the SCR — nothing clinical
+// is requested before the user has answered "Access this patient's record".
+import { useEffect, useState } from 'react';
+import type {
+  AccessDecision,
+  AuthState,
+  ContractError,
+  Patient,
+  PrintStamp,
+  SummaryCareRecordView,
+} from '../../../preload/contract';
+import { invoke } from '../../lib/api';
+import { formatName } from '../../lib/cui';
+import { PatientBanner } from '../../components/patient-banner';
+import { ConsentPanel } from '../consent';
+import { AccessDialog } from '../scr/access-dialog';
+import { ScrRecord } from '../scr/record';
+import { PrintView } from '../print';
+import { GpSummaryScreen } from '../gp-summary';
+
+export interface PatientScreenProps {
+  readonly patient: Patient;
+  readonly state: AuthState;
+  readonly onFindAnother: () => void;
+}
+
+type RecordState =
+  | { kind: 'none' }
+  | { kind: 'loading' }
+  | { kind: 'shown'; record: SummaryCareRecordView }
+  | { kind: 'absent'; title: string; error: ContractError }
+  | { kind: 'failed'; error: ContractError };
+
+export function PatientScreen({ patient, state, onFindAnother }: PatientScreenProps) {
+  const can = (feature: string) => state.features.includes(feature);
+  const name = formatName(patient.name);
+  const [asking, setAsking] = useState(false);
+  const [decision, setDecision] = useState<AccessDecision | null>(null);
+  const [record, setRecord] = useState<RecordState>({ kind: 'none' });
+  const [stamp, setStamp] = useState<PrintStamp | null>(null);
+  const [printError, setPrintError] = useState<ContractError | null>(null);
+  const [uploading, setUploading] = useState(false);
+
+  useEffect(() => {
+    performance.mark('smsp:patient-shown');
+  }, [patient.nhsNumber]);
+
+  useEffect(() => {
+    if (record.kind === 'shown') performance.mark('smsp:scr-rendered');
+  }, [record]);
+
+  const load = async () => {
+    setRecord({ kind: 'loading' });
+    const result = await invoke('scr.get', { nhsNumber: patient.nhsNumber });
+    if (result.ok) return setRecord({ kind: 'shown', record: result.value });
+    const { code } = result.error;
+    if (code === 'NO_SCR' || code === 'CONSENT_WITHHELD') {
+      return setRecord({ kind: 'absent', title: result.error.message, error: result.error });
+    }
+    setRecord({ kind: 'failed', error: result.error });
+  };
+
+  const print = async () => {
+    setPrintError(null);
+    const result = await invoke('scr.print', { nhsNumber: patient.nhsNumber });
+    if (result.ok) setStamp(result.value);
+    else setPrintError(result.error);
+  };
+
+  if (stamp && record.kind === 'shown') {
+    return <PrintView patient={patient} record={record.record} stamp={stamp} onBack={() => setStamp(null)} />;
+  }
+
+  return (
+    <div className="app-patient">
+      <PatientBanner patient={patient} />
+      <div className="app-patient__body">
+        {patient.warnings.map((warning) => (
+          <div
+            className="nhsuk-warning-callout app-warning"
+            role="note"
+            aria-label={`Warning: ${warning.kind}`}
+            key={warning.kind}
+          >
+            <h2 className="nhsuk-warning-callout__label">
+              {warning.kind === 'superseded'
+                ? 'NHS number replaced'
+                : warning.kind === 'invalid'
+                  ? 'Invalid record'
+                  : warning.kind === 'merged'
+                    ? 'Merged record'
+                    : 'Restricted record'}
+            </h2>
+            <p>{warning.message}</p>
+          </div>
+        ))}
+        <ConsentPanel nhsNumber={patient.nhsNumber} patientName={name} />
+        <div className="nhsuk-button-group app-button-group app-patient__actions">
+          {can('scr.view') && !decision ? (
+            <button
+              type="button"
+              className="nhsuk-button"
+              onClick={() => {
+                performance.mark('smsp:access-start');
+                setAsking(true);
+              }}
+            >
+              View Summary Care Record
+            </button>
+          ) : null}
+          {can('gpSummary.upload') ? (
+            <button
+              type="button"
+              className="nhsuk-button nhsuk-button--secondary"
+              aria-expanded={uploading}
+              onClick={() => setUploading((v) => !v)}
+            >
+              {uploading ? 'Close GP Summary upload' : 'Upload a GP Summary'}
+            </button>
+          ) : null}
+          <button
+            type="button"
+            className="nhsuk-button nhsuk-button--secondary"
+            onClick={() => void invoke('patients.close', {}).then(onFindAnother)}
+          >
+            Find another patient
+          </button>
+        </div>
+        {asking ? (
+          <AccessDialog
+            nhsNumber={patient.nhsNumber}
+            patientName={name}
+            canEmergency={can('scr.emergencyAccess')}
+            canLegal={can('scr.legalAccess')}
+            onCancel={() => setAsking(false)}
+            onDecided={(next) => {
+              setAsking(false);
+              setDecision(next);
+              void load();
+            }}
+          />
+        ) : null}
+        {record.kind === 'loading' ? (
+          <p className="nhsuk-body" role="status">
+            Getting the Summary Care Record from Spine…
+          </p>
+        ) : null}
+        {record.kind === 'absent' ? (
+          <div className="nhsuk-inset-text app-scr-absent" role="status">
+            <h2 className="nhsuk-heading-m">{record.title}</h2>
+            <p>
+              {record.error.code === 'NO_SCR'
+                ? 'Ask the patient about their medicines and allergies, or contact their GP practice.'
+                : 'Nothing from their GP record is shared. Ask the patient, or contact their GP practice.'}
+            </p>
+          </div>
+        ) : null}
+        {record.kind === 'failed' ? (
+          <div className="nhsuk-error-summary" role="alert">
+            <h2 className="nhsuk-error-summary__title">The Summary Care Record could not be shown</h2>
+            <div className="nhsuk-error-summary__body">
+              <p>{record.error.message}</p>
+              <button
+                type="button"
+                className="nhsuk-button nhsuk-button--secondary app-button--small"
+                onClick={() => void load()}
+              >
+                Try again
+              </button>
+            </div>
+          </div>
+        ) : null}
+        {record.kind === 'shown' ? (
+          <>
+            <div className="nhsuk-button-group app-button-group">
+              <button
+                type="button"
+                className="nhsuk-button nhsuk-button--secondary"
+                onClick={() => void print()}
+              >
+                Print
+              </button>
+            </div>
+            {printError ? (
+              <div className="nhsuk-error-summary" role="alert">
+                <h2 className="nhsuk-error-summary__title">The record was not printed</h2>
+                <p>{printError.message}</p>
+              </div>
+            ) : null}
+            <ScrRecord record={record.record} />
+          </>
+        ) : null}
+        {uploading ? <GpSummaryScreen nhsNumber={patient.nhsNumber} patientName={name} /> : null}
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,217 @@
+// "Access this patient's record" (product.md sections 1.2, 5 and 9): confirm a legitimate
+// relationship, then permission to view (this visit / extended / by proxy), emergency access
+// (B0168, reason required) or legal access (B0082, ground + reason required). Options the role
+// does not hold are not offered; main refuses them anyway.
+import { useState, type FormEvent } from 'react';
+import type {
+  AccessBasis,
+  AccessDecision,
+  ContractError,
+  LegalGround,
+  PermissionMode,
+} from '../../../preload/contract';
+import { invoke } from '../../lib/api';
+import { Modal } from '../../components/modal';
+import { Problem } from '../../components/error-summary';
+
+export interface AccessDialogProps {
+  readonly nhsNumber: string;
+  readonly patientName: string;
+  readonly canEmergency: boolean;
+  readonly canLegal: boolean;
+  readonly onDecided: (decision: AccessDecision) => void;
+  readonly onCancel: () => void;
+}
+
+type Kind = AccessBasis['kind'];
+
+export function AccessDialog({
+  nhsNumber,
+  patientName,
+  canEmergency,
+  canLegal,
+  onDecided,
+  onCancel,
+}: AccessDialogProps) {
+  const [relationship, setRelationship] = useState(false);
+  const [kind, setKind] = useState<Kind | null>(null);
+  const [mode, setMode] = useState<PermissionMode>('this-visit');
+  const [ground, setGround] = useState<LegalGround | ''>('');
+  const [reason, setReason] = useState('');
+  const [error, setError] = useState<Pick<ContractError, 'message'> | null>(null);
+  const [busy, setBusy] = useState(false);
+
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    if (busy) return;
+    const problems: string[] = [];
+    if (!relationship) problems.push('Confirm that you have a legitimate relationship with this patient.');
+    if (!kind) problems.push('Choose why you are accessing the record.');
+    if ((kind === 'emergency' || kind === 'legal') && !reason.trim()) problems.push('Enter a reason.');
+    if (kind === 'legal' && !ground) problems.push('Choose the legal basis.');
+    if (problems.length > 0 || !kind) return setError({ message: problems.join(' ') });
+    const basis: AccessBasis =
+      kind === 'permission'
+        ? { kind, mode }
+        : kind === 'emergency'
+          ? { kind, reason: reason.trim() }
+          : { kind, ground: ground as LegalGround, reason: reason.trim() };
+    setBusy(true);
+    const result = await invoke('scr.decideAccess', { nhsNumber, legitimateRelationship: true, basis });
+    setBusy(false);
+    if (result.ok) onDecided(result.value);
+    else setError(result.error);
+  };
+
+  return (
+    <Modal title="Access this patient's record" onClose={onCancel}>
+      <p className="nhsuk-body">
+        You are about to see the Summary Care Record of <strong>{patientName}</strong>. Your choice is
+        recorded in the audit trail and raises an alert for your organisation’s SCR Governance Person.
+      </p>
+      <Problem title="Before you continue" error={error} />
+      <form onSubmit={(event) => void submit(event)} noValidate>
+        <div className="nhsuk-checkboxes nhsuk-form-group">
+          <div className="nhsuk-checkboxes__item">
+            <input
+              className="nhsuk-checkboxes__input"
+              id="access-lr"
+              type="checkbox"
+              checked={relationship}
+              onChange={(event) => setRelationship(event.target.checked)}
+            />
+            <label className="nhsuk-label nhsuk-checkboxes__label" htmlFor="access-lr">
+              I have a legitimate relationship with this patient
+            </label>
+          </div>
+        </div>
+        <fieldset className="nhsuk-fieldset nhsuk-form-group">
+          <legend className="nhsuk-fieldset__legend nhsuk-fieldset__legend--s">
+            Why are you accessing the record?
+          </legend>
+          <div className="nhsuk-radios">
+            <div className="nhsuk-radios__item">
+              <input
+                className="nhsuk-radios__input"
+                id="access-permission"
+                type="radio"
+                name="access-kind"
+                checked={kind === 'permission'}
+                onChange={() => setKind('permission')}
+              />
+              <label className="nhsuk-label nhsuk-radios__label" htmlFor="access-permission">
+                The patient has given permission to view
+              </label>
+            </div>
+            {kind === 'permission' ? (
+              <fieldset className="nhsuk-fieldset app-conditional">
+                <legend className="nhsuk-fieldset__legend nhsuk-label">Permission given</legend>
+                <div className="nhsuk-radios nhsuk-radios--small">
+                  {(
+                    [
+                      ['this-visit', 'For this visit'],
+                      ['extended', 'Extended permission (regular patient)'],
+                      ['proxy', 'By proxy (for example a care home)'],
+                    ] as const
+                  ).map(([value, label]) => (
+                    <div className="nhsuk-radios__item" key={value}>
+                      <input
+                        className="nhsuk-radios__input"
+                        id={`ptv-${value}`}
+                        type="radio"
+                        name="ptv-mode"
+                        checked={mode === value}
+                        onChange={() => setMode(value)}
+                      />
+                      <label className="nhsuk-label nhsuk-radios__label" htmlFor={`ptv-${value}`}>
+                        {label}
+                      </label>
+                    </div>
+                  ))}
+                </div>
+              </fieldset>
+            ) : null}
+            {canEmergency ? (
+              <div className="nhsuk-radios__item">
+                <input
+                  className="nhsuk-radios__input"
+                  id="access-emergency"
+                  type="radio"
+                  name="access-kind"
+                  checked={kind === 'emergency'}
+                  onChange={() => setKind('emergency')}
+                />
+                <label className="nhsuk-label nhsuk-radios__label" htmlFor="access-emergency">
+                  Emergency access
+                </label>
+                <div className="nhsuk-hint nhsuk-radios__hint">
+                  The patient cannot give permission and it is in their best interest.
+                </div>
+              </div>
+            ) : null}
+            {canLegal ? (
+              <div className="nhsuk-radios__item">
+                <input
+                  className="nhsuk-radios__input"
+                  id="access-legal"
+                  type="radio"
+                  name="access-kind"
+                  checked={kind === 'legal'}
+                  onChange={() => setKind('legal')}
+                />
+                <label className="nhsuk-label nhsuk-radios__label" htmlFor="access-legal">
+                  Legal access
+                </label>
+              </div>
+            ) : null}
+          </div>
+        </fieldset>
+        {kind === 'legal' ? (
+          <div className="nhsuk-form-group">
+            <label className="nhsuk-label" htmlFor="access-ground">
+              Legal basis
+            </label>
+            <select
+              className="nhsuk-select"
+              id="access-ground"
+              value={ground}
+              onChange={(event) => setGround(event.target.value as LegalGround | '')}
+            >
+              <option value="">Choose a legal basis</option>
+              <option value="public-interest">Public interest</option>
+              <option value="statute">Statute</option>
+              <option value="court-order">Court order</option>
+            </select>
+          </div>
+        ) : null}
+        {kind === 'emergency' || kind === 'legal' ? (
+          <div className="nhsuk-form-group">
+            <label className="nhsuk-label" htmlFor="access-reason">
+              Reason
+            </label>
+            <div className="nhsuk-hint" id="access-reason-hint">
+              Say why you need the record. This is recorded and shown to your SCR Governance Person.
+            </div>
+            <textarea
+              className="nhsuk-textarea"
+              id="access-reason"
+              rows={3}
+              maxLength={500}
+              aria-describedby="access-reason-hint"
+              value={reason}
+              onChange={(event) => setReason(event.target.value)}
+            />
+          </div>
+        ) : null}
+        <div className="nhsuk-button-group app-button-group">
+          <button className="nhsuk-button" type="submit" disabled={busy}>
+            View record
+          </button>
+          <button className="nhsuk-button nhsuk-button--secondary" type="button" onClick={onCancel}>
+            Cancel
+          </button>
+        </div>
+      </form>
+    </Modal>
+  );
+}

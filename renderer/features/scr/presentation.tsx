@@ -1,0 +1,65 @@
+// The GP's presentation text, drawn from the sanitised node tree main sends: only allow-listed
+// elements, no attributes, text as text. Never dangerouslySetInnerHTML — the GP system's HTML
+// is untrusted input, and React escapes every text node.
+import { createElement, type ReactNode } from 'react';
+import type { SafeNode } from '../../../preload/contract';
+
+// Headings inside the GP text sit below the page's own headings (h1 page, h2 record sections).
+const headingShift: Readonly<Record<string, string>> = { h1: 'h3', h2: 'h3', h3: 'h4', h4: 'h5' };
+const allowed = new Set([
+  'p',
+  'br',
+  'h1',
+  'h2',
+  'h3',
+  'h4',
+  'ul',
+  'ol',
+  'li',
+  'table',
+  'caption',
+  'thead',
+  'tbody',
+  'tr',
+  'th',
+  'td',
+  'strong',
+  'em',
+  'b',
+  'i',
+  'u',
+  'span',
+  'div',
+]);
+
+function render(node: SafeNode, key: number, depth: number): ReactNode {
+  if (node.type === 'text') return node.text;
+  // Belt and braces: the contract schema already limits names; a name outside the list is dropped.
+  if (!allowed.has(node.name) || depth > 64) return null;
+  const name = headingShift[node.name] ?? node.name;
+  if (name === 'br') return createElement('br', { key });
+  return createElement(
+    name,
+    { key },
+    ...node.children.map((child, index) => render(child, index, depth + 1)),
+  );
+}
+
+export function PresentationText({ nodes }: { readonly nodes: readonly SafeNode[] }) {
+  return <div className="app-presentation">{nodes.map((node, index) => render(node, index, 0))}</div>;
+}
+
+/** The plain text of the tree's headings, to see which sections the GP text already covers. */
+export function headingText(nodes: readonly SafeNode[]): string {
+  const out: string[] = [];
+  const walk = (node: SafeNode, inHeading: boolean) => {
+    if (node.type === 'text') {
+      if (inHeading) out.push(node.text);
+      return;
+    }
+    const heading = inHeading || /^h[1-4]$/.test(node.name) || node.name === 'caption' || node.name === 'th';
+    node.children.forEach((child) => walk(child, heading));
+  };
+  nodes.forEach((node) => walk(node, false));
+  return out.join(' ').toLowerCase();
+}
