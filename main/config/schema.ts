@@ -33,6 +33,20 @@ export const SmartcardConfig = z
   .object({
     /** Allow-list of PKCS#11 modules. A module path is never typed by a user. */
     modules: z.array(z.string().min(1)).default([]),
+    /** The module to load now; must be one of `modules` (default: the first). */
+    module: z.string().min(1).optional(),
+    /** How often the PKCS#11 monitor looks for cards (toolchain.md measured 250 ms for PC/SC). */
+    pollMs: z.number().int().min(50).max(5_000).default(250),
+    /** Environment for the PKCS#11 processes, e.g. SOFTHSM2_CONF for the training cards. */
+    env: z.record(z.string(), z.string()).default({}),
+    /**
+     * Training only: the virtual card reader. `storeDir` is the SoftHSM2 tokendir the monitor
+     * sees; `cardsDir` holds the cards that are out of the reader (test/smartcard).
+     */
+    trainingReader: z
+      .object({ storeDir: z.string().min(1), cardsDir: z.string().min(1) })
+      .strict()
+      .optional(),
   })
   .strict();
 
