@@ -1,0 +1,196 @@
+// Synchronous SOAP through the real transport against the real sandbox over mutual TLS: business
+// replies, business failures as contract codes, each injected fault kind as the user sees it, and
+// the audit trail of every exchange.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { buildPdsRetrieval, buildPdsSimpleTrace } from '../../../main/hl7/pds';
+import { parseHl7 } from '../../../main/hl7/parse';
+import { foreignPki } from '../../spine-sandbox/certs';
+import {
+  call,
+  makeSandbox,
+  makeTransport,
+  rejection,
+  type SandboxUnderTest,
+  type TransportUnderTest,
+} from './harness';
+
+let env: SandboxUnderTest;
+let client: TransportUnderTest;
+
+const retrieval = (nhsNumber: string) =>
+  call('QUPA_IN000008UK02', (context) => buildPdsRetrieval(context, { nhsNumber }), nhsNumber);
+
+beforeAll(async () => {
+  env = await makeSandbox();
+  client = await makeTransport(env.sandbox);
+});
+
+afterAll(async () => {
+  await client?.close();
+  await env?.close();
+});
+
+describe('synchronous SOAP against the sandbox', () => {
+  it('retrieves a patient and audits the request and its outcome with the message id and NHS number', async () => {
+    client.audited.length = 0;
+    const request = retrieval('9000000009');
+    const reply = await client.transport.request(request);
+    const parsed = parseHl7(reply.hl7);
+    expect(parsed.interactionId).toBe('QUPA_IN000009UK03');
+    expect(reply.hl7).toContain('extension="9000000009"');
+    expect(parsed.acknowledgement?.messageRef).toBe(reply.messageId);
+    // The context the caller built with carries the routing values and the reply's message id.
+    const context = request.contexts[0];
+    expect(context?.messageId).toBe(reply.messageId);
+    expect(context?.messageId).toMatch(/^[0-9A-F-]{36}$/);
+    expect(context?.fromAsid).toBe(env.sandbox.clientAsid);
+    expect(context?.toAsid).toBe(env.sandbox.spineAsid);
+    expect(client.audited.map((e) => [e.type, e.outcome, e.messageId, e.nhsNumber, e.interactionId])).toEqual(
+      [
+        ['spine.request', 'info', reply.messageId, '9000000009', 'QUPA_IN000008UK02'],
+        ['spine.response', 'success', reply.messageId, '9000000009', 'QUPA_IN000008UK02'],
+      ],
+    );
+  });
+
+  it('turns "not known to PDS" into PATIENT_NOT_FOUND with Spine\'s code, audited as refused', async () => {
+    client.audited.length = 0;
+    const error = await rejection(client.transport.request(retrieval('9111231130')));
+    expect(error.code).toBe('PATIENT_NOT_FOUND');
+    expect(error.message.length).toBeGreaterThan(20);
+    expect(client.audited.at(-1)).toMatchObject({
+      type: 'spine.response',
+      outcome: 'refused',
+      nhsNumber: '9111231130',
+    });
+  });
+
+  it('sends a simple trace and gets the one match back', async () => {
+    const reply = await client.transport
+      .request(
+        call('QUPA_IN000005UK01', (context) =>
+          buildPdsSimpleTrace(context, {
+            family: 'XXTESTPATIENT-TGNP',
+            gender: 'female',
+            birthDate: '1932-01-06',
+          }),
+        ),
+      )
+      .catch((error: Error & { code?: string }) => error);
+    // Either a match or "no match" — both are business answers, never a transport failure.
+    if (reply instanceof Error) expect(reply.code).toBe('PATIENT_NOT_FOUND');
+    else expect(parseHl7(reply.hl7).interactionId).toBe('QUPA_IN000007UK01');
+  });
+});
+
+describe('faults on the synchronous path', () => {
+  it('resends a query after a retryable SOAP fault (200) and succeeds', async () => {
+    env.sandbox.setFaults([{ kind: 'soap-fault', interaction: 'QUPA_IN000008UK02', code: '200', times: 1 }]);
+    const reply = await client.transport.request(retrieval('9000000009'));
+    expect(parseHl7(reply.hl7).interactionId).toBe('QUPA_IN000009UK03');
+  });
+
+  it('does not resend after a non-retryable SOAP fault (300): SPINE_ERROR with the Spine code', async () => {
+    env.sandbox.setFaults([{ kind: 'soap-fault', interaction: 'QUPA_IN000008UK02', code: '300', times: 1 }]);
+    const error = await rejection(client.transport.request(retrieval('9000000009')));
+    expect(error.code).toBe('SPINE_ERROR');
+    expect(error.kind).toBe('soap-fault');
+    expect(error.message).toMatch(/error 300/);
+  });
+
+  it('reports a bare HTTP 503 as SPINE_UNAVAILABLE', async () => {
+    env.sandbox.setFaults([{ kind: 'http-status', interaction: 'QUPA_IN000008UK02', status: 503, times: 1 }]);
+    const error = await rejection(client.transport.request(retrieval('9000000009')));
+    expect(error.code).toBe('SPINE_UNAVAILABLE');
+    expect(error.kind).toBe('http-status');
+  });
+
+  it('reports a malformed reply as SPINE_ERROR, not a crash', async () => {
+    env.sandbox.setFaults([{ kind: 'malformed', interaction: 'QUPA_IN000008UK02', times: 1 }]);
+    const error = await rejection(client.transport.request(retrieval('9000000009')));
+    expect(error.code).toBe('SPINE_ERROR');
+    expect(error.kind).toBe('malformed');
+  });
+
+  it('stops reading an oversized reply', async () => {
+    env.sandbox.setFaults([
+      { kind: 'oversized', interaction: 'QUPA_IN000008UK02', bytes: 6 * 1024 * 1024, times: 1 },
+    ]);
+    const error = await rejection(client.transport.request(retrieval('9000000009')));
+    expect(error.code).toBe('SPINE_ERROR');
+    expect(error.kind).toBe('malformed');
+  });
+
+  it('answers after added latency', async () => {
+    env.sandbox.setFaults([{ kind: 'latency', interaction: 'QUPA_IN000008UK02', ms: 300, times: 1 }]);
+    const started = Date.now();
+    await client.transport.request(retrieval('9000000009'));
+    expect(Date.now() - started).toBeGreaterThanOrEqual(290);
+  });
+
+  it('resends a query whose connection was reset, and succeeds', async () => {
+    env.sandbox.setFaults([{ kind: 'reset', interaction: 'QUPA_IN000008UK02', times: 1 }]);
+    const reply = await client.transport.request(retrieval('9000000009'));
+    expect(parseHl7(reply.hl7).interactionId).toBe('QUPA_IN000009UK03');
+  });
+
+  it('gives up after the response timeout with the words a pharmacist sees', async () => {
+    const quick = await makeTransport(env.sandbox, { responseTimeoutMs: 500 });
+    try {
+      env.sandbox.setFaults([{ kind: 'timeout', interaction: 'QUPA_IN000008UK02', ms: 3_000, times: 1 }]);
+      const started = Date.now();
+      const error = await rejection(quick.transport.request(retrieval('9000000009')));
+      expect(Date.now() - started).toBeLessThan(2_500);
+      expect(error.code).toBe('SPINE_TIMEOUT');
+      expect(error.message).toBe('Spine did not answer in 0.5 s — try again; nothing was changed.');
+    } finally {
+      await quick.close();
+      env.sandbox.clearFaults();
+    }
+  });
+});
+
+describe('TLS', () => {
+  it('refuses a sandbox whose certificate is not from the pinned CA: TLS_ERROR, never retried', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'spine-foreign-'));
+    try {
+      const foreign = await foreignPki(dir);
+      const wrong = await makeTransport(env.sandbox, {
+        spine: { tls: { ca: foreign.caFile, cert: env.sandbox.clientCert, key: env.sandbox.clientKey } },
+      });
+      try {
+        const error = await rejection(wrong.transport.request(retrieval('9000000009')));
+        expect(error.code).toBe('TLS_ERROR');
+        expect(error.message).toMatch(/could not be verified/);
+        // One request audited, one failure: no silent retry, no fallback.
+        expect(wrong.audited.filter((e) => e.type === 'spine.request')).toHaveLength(1);
+        expect(wrong.audited.at(-1)).toMatchObject({ type: 'spine.response', outcome: 'failure' });
+      } finally {
+        await wrong.close();
+      }
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('is refused by the sandbox when presenting a certificate from another CA', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'spine-foreign-'));
+    try {
+      const foreign = await foreignPki(dir);
+      const wrong = await makeTransport(env.sandbox, {
+        spine: { tls: { ca: env.sandbox.ca, cert: foreign.clientCertFile, key: foreign.clientKeyFile } },
+      });
+      try {
+        const error = await rejection(wrong.transport.request(retrieval('9000000009')));
+        expect(['TLS_ERROR', 'SPINE_UNAVAILABLE']).toContain(error.code);
+      } finally {
+        await wrong.close();
+      }
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
