@@ -1,5 +1,12 @@
 // What the rest of main may say to the audit trail. The store behind it (encrypted, hash-chained,
 // append-only) adds the who/when/where; callers say what happened.
+import type {
+  AuditExportInput,
+  AuditExportResult,
+  AuditPage,
+  AuditSearchQuery,
+} from '../../preload/contract';
+
 export type AuditOutcome = 'success' | 'failure' | 'refused' | 'info';
 
 export interface AuditEventInput {
@@ -10,9 +17,17 @@ export interface AuditEventInput {
   readonly interactionId?: string;
   readonly messageId?: string;
   readonly correlationId?: string;
+  /** Why the record was opened: `permission-to-view`, `emergency`, `legal` (product.md section 5). */
   readonly accessReason?: string;
+  /** The words the user typed with the access reason (emergency/legal justification). */
+  readonly accessReasonText?: string;
   /** Structured detail: never a PIN, a key or free-text patient data. */
   readonly detail?: Readonly<Record<string, unknown>>;
+  /**
+   * Who acted, when the caller knows better than the session (e.g. a login before the session
+   * holds the user). Otherwise the trail asks the actor source given to `attachActor`.
+   */
+  readonly actor?: AuditActor | null;
 }
 
 /** The signed-in user and role an audit entry is attributed to (MSCA-AUD-03/04). */
@@ -28,7 +43,19 @@ export interface AuditReceipt {
   readonly sequence: number;
 }
 
+/** Searching and exporting, for the audit screen and its handlers (MSCA-AUD-05). */
+export interface AuditReader {
+  search(query: AuditSearchQuery): Promise<AuditPage>;
+  /** Writes a signed bundle into a new folder and records the export itself first. */
+  exportBundle(request: AuditExportInput, exportedBy: AuditActor | null): Promise<AuditExportResult>;
+}
+
 export interface AuditSink {
-  /** Resolves once the entry is durably committed; rejects (fail closed) when it cannot be. */
+  /**
+   * Resolves once the entry is durably committed; rejects (fail closed) when it cannot be, with
+   * an AppError('AUDIT_UNAVAILABLE') whose message a user can act on.
+   */
   record(event: AuditEventInput): Promise<AuditReceipt>;
+  /** Present when the sink is the real store (absent in test fakes). */
+  readonly reader?: AuditReader;
 }

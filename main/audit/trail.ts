@@ -1,11 +1,33 @@
-// Opens the workstation's audit trail for the runtime. main/audit owns what stands behind it.
+// Opens the workstation's audit trail for the runtime: the encrypted, hash-chained store in its
+// worker thread, the key from the platform's key store, and the who/when/where added to each
+// entry. Fails closed: if the store cannot write, record() rejects with AUDIT_UNAVAILABLE and
+// `audit.unavailable` is emitted, so nothing is disclosed without its entry (issue 6).
+import { mkdirSync } from 'node:fs';
+import { hostname } from 'node:os';
+import { join } from 'node:path';
 import type { AppConfig } from '../config/schema';
 import type { Logger } from '../log/logger';
 import type { EventBus } from '../api/event-bus';
 import type { Platform } from '../app/platform';
-import type { AuditSink } from './sink';
+import { AppError } from '../api/app-error';
+import type { AuditExportResult, AuditPage } from '../../preload/contract';
+import type { AuditActor, AuditEventInput, AuditReader, AuditReceipt, AuditSink } from './sink';
+import { localOffset, scrubDetail } from './entry';
+import { keyFileStore, type AuditKeyStore } from './key-store';
+import type { PendingEntry } from './store';
+import { startAuditWorker, type AuditWorker, AuditWorkerError } from './worker-client';
+
+export interface AuditStatus {
+  readonly available: boolean;
+  /** Why not, in words a user can act on; null when available. */
+  readonly message: string | null;
+}
 
 export interface AuditTrail extends AuditSink {
+  readonly reader: AuditReader;
+  status(): AuditStatus;
+  /** Where record() finds the acting user when an event does not name one. */
+  setActorSource(source: () => AuditActor | null): void;
   close(): Promise<void>;
 }
 
@@ -17,15 +39,189 @@ export interface AuditTrailOptions {
   readonly platform: Platform;
 }
 
+/** The integrator calls this in bootstrap once the session exists: attributes entries to its actor. */
+export function attachActor(trail: AuditTrail, source: () => AuditActor | null): void {
+  trail.setActorSource(source);
+}
+
+export const AUDIT_DB_FILE = 'audit.db';
+
+/** Turns a store failure into a sentence for the person at the counter (never a path or a key). */
+export function unavailableMessage(code: string | null): string {
+  const why =
+    code === 'SQLITE_FULL'
+      ? 'the disk is full'
+      : code === 'SQLITE_READONLY' || code === 'SQLITE_CANTOPEN' || code === 'SQLITE_PERM'
+        ? 'its file cannot be written'
+        : code === 'SQLITE_NOTADB' || code === 'WRONG_KEY'
+          ? 'its key does not match the audit database'
+          : code === 'SQLITE_CORRUPT'
+            ? 'the audit database is damaged'
+            : code === 'BASIC_TEXT_KEY_STORE'
+              ? 'this computer offers no secure key store for its key'
+              : 'it cannot be written';
+  return `The audit trail is unavailable (${why}), so clinical functions are stopped and no record is shown. Contact your IT service desk.`;
+}
+
 export async function openAuditTrail(options: AuditTrailOptions): Promise<AuditTrail> {
-  // Until the encrypted audit store lands (issue 6) entries go to the redacting log only.
-  let sequence = 0;
-  return {
-    record: async (event) => {
-      options.log.info('audit', { type: event.type, outcome: event.outcome });
-      sequence += 1;
-      return { sequence };
+  const { config, log, events } = options;
+  const dir = config.audit.dir ?? options.dataDir;
+  const workstation = config.workstation ?? hostname();
+  const asid = config.asid ?? null;
+  const keys: AuditKeyStore = options.platform.auditKeys ?? keyFileStore(options.dataDir);
+
+  let status: AuditStatus = { available: true, message: null };
+  let worker: AuditWorker | null = null;
+  let closing = false;
+  let actorSource: () => AuditActor | null = () => null;
+
+  let failureCode: string | null = null;
+  const fail = (code: string | null, error: unknown): AppError => {
+    failureCode = code;
+    const message = unavailableMessage(code);
+    if (status.available || status.message !== message) {
+      log.error('audit trail unavailable', { code, error });
+    }
+    status = { available: false, message };
+    events.emit('audit.unavailable', { message });
+    return new AppError('AUDIT_UNAVAILABLE', message);
+  };
+
+  const open = async (): Promise<void> => {
+    // Why: on Linux without a keyring safeStorage only obfuscates; the key would be as good as
+    // plain text, so clinical use needs the administrator's explicit consent (issue 6).
+    if (keys.protection === 'basic-text' && !config.audit.allowBasicTextKeyStore) {
+      throw Object.assign(new Error('basic_text key store refused by configuration'), {
+        code: 'BASIC_TEXT_KEY_STORE',
+      });
+    }
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    const key = await keys.loadOrCreate('audit');
+    const started = await startAuditWorker();
+    worker = started;
+    started.onExit((error) => {
+      if (worker === started) worker = null;
+      if (!closing) fail(error.code, error);
+    });
+    try {
+      // The key is copied into the worker's message; ours is wiped at once.
+      await started.call('open', { file: join(dir, AUDIT_DB_FILE), key: new Uint8Array(key) });
+    } finally {
+      key.fill(0);
+    }
+  };
+
+  try {
+    await open();
+  } catch (error) {
+    const w = worker as AuditWorker | null;
+    worker = null;
+    closing = true;
+    await w?.terminate();
+    closing = false;
+    const code =
+      error instanceof AuditWorkerError
+        ? error.code
+        : typeof error === 'object' && error !== null && 'code' in error
+          ? String((error as { code: unknown }).code)
+          : null;
+    // Fail closed but keep the app up: it can then say why nothing clinical works.
+    fail(code, error);
+  }
+
+  /** A live worker is always tried (a full disk may have been cleared); without one, refuse at once. */
+  const callWorker = async <T>(run: (w: AuditWorker) => Promise<T>): Promise<T> => {
+    if (!worker || closing) throw fail(failureCode, 'the audit store is not open');
+    try {
+      const value = await run(worker);
+      if (!status.available) status = { available: true, message: null };
+      return value;
+    } catch (error) {
+      throw fail(error instanceof AuditWorkerError ? error.code : null, error);
+    }
+  };
+
+  const entryFor = (event: AuditEventInput): PendingEntry => {
+    const now = new Date();
+    const actor = event.actor !== undefined ? event.actor : actorSource();
+    return {
+      at: now.toISOString(),
+      tzOffset: localOffset(now),
+      type: event.type,
+      outcome: event.outcome,
+      userUuid: actor?.userUuid ?? null,
+      displayName: actor?.displayName ?? null,
+      roleProfileId: actor?.roleProfileId ?? null,
+      jobRole: actor?.jobRoleCode ?? null,
+      odsCode: actor?.odsCode ?? null,
+      workstation,
+      asid,
+      nhsNumber: event.nhsNumber ?? null,
+      interactionId: event.interactionId ?? null,
+      messageId: event.messageId ?? null,
+      correlationId: event.correlationId ?? null,
+      accessReason: event.accessReason ?? null,
+      accessReasonText: event.accessReasonText ?? null,
+      detail: scrubDetail(event.detail),
+    };
+  };
+
+  const record = async (event: AuditEventInput): Promise<AuditReceipt> => {
+    const entry = entryFor(event);
+    const result = await callWorker((w) => w.call('append', { entry }));
+    return { sequence: result.sequence };
+  };
+
+  const reader: AuditReader = {
+    search: async (query): Promise<AuditPage> => callWorker((w) => w.call('search', { query })),
+    exportBundle: async (request, exportedBy): Promise<AuditExportResult> => {
+      const createdAt = new Date().toISOString();
+      const folder = join(dir, 'exports', `audit-${createdAt.replace(/[:.]/g, '-')}`);
+      // The export is itself an audited event, committed before anything is written out.
+      await record({
+        type: 'audit.export',
+        outcome: 'info',
+        actor: exportedBy,
+        detail: { from: request.from ?? null, to: request.to ?? null },
+      });
+      return callWorker((w) =>
+        w.call('export', {
+          options: {
+            dir: folder,
+            range: { from: request.from, to: request.to },
+            workstation,
+            exportedBy: exportedBy
+              ? {
+                  userUuid: exportedBy.userUuid,
+                  displayName: exportedBy.displayName,
+                  roleProfileId: exportedBy.roleProfileId,
+                }
+              : null,
+            createdAt,
+          },
+        }),
+      );
     },
-    close: async () => undefined,
+  };
+
+  return {
+    record,
+    reader,
+    status: () => status,
+    setActorSource: (source) => {
+      actorSource = source;
+    },
+    close: async () => {
+      closing = true;
+      const w = worker;
+      worker = null;
+      if (!w) return;
+      try {
+        await w.call('close', {});
+      } catch {
+        // already stopped
+      }
+      await w.terminate();
+    },
   };
 }

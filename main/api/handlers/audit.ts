@@ -1,4 +1,51 @@
-// audit.*: searching and exporting the audit trail (issue 6).
+// audit.*: searching and exporting the audit trail (issue 6). The dispatcher has already checked
+// the `audit.view` feature (B0011 or R0001, MSCA-IG-01); other roles never reach these handlers.
+import type { AuditReader } from '../../audit/sink';
+import type { Services } from '../../app/services';
+import { AppError } from '../app-error';
 import type { HandlerTable } from '../handler';
+import { defineHandler } from '../handler';
 
-export const auditHandlers = {} satisfies Partial<HandlerTable>;
+function readerOf(services: Services): AuditReader {
+  const reader = services.audit.reader;
+  if (!reader) {
+    throw new AppError('AUDIT_UNAVAILABLE', 'The audit trail cannot be searched on this workstation.');
+  }
+  return reader;
+}
+
+export const auditSearch = defineHandler({
+  operation: 'audit.search',
+  feature: 'audit.view',
+  handle: async (query, { services }) => {
+    const reader = readerOf(services);
+    // Reading the trail is itself audited, before any entry is shown (write before disclose).
+    // Criteria are kept as given: they are identifiers, not free text.
+    await services.audit.record({
+      type: 'audit.search',
+      outcome: 'info',
+      ...(query.nhsNumber ? { nhsNumber: query.nhsNumber } : {}),
+      detail: {
+        user: query.user ?? null,
+        messageId: query.messageId ?? null,
+        eventType: query.eventType ?? null,
+        from: query.from ?? null,
+        to: query.to ?? null,
+        page: query.page,
+      },
+    });
+    return reader.search(query);
+  },
+});
+
+export const auditExport = defineHandler({
+  operation: 'audit.export',
+  feature: 'audit.view',
+  // The export records its own entry (audit.export) before it writes anything.
+  handle: async (request, { services }) => readerOf(services).exportBundle(request, services.session.actor()),
+});
+
+export const auditHandlers = {
+  'audit.search': auditSearch,
+  'audit.export': auditExport,
+} satisfies Partial<HandlerTable>;

@@ -1,0 +1,140 @@
+// One audit entry as stored and exported, its canonical encoding and its chain hash
+// (issue 6: hash = SHA-256(previous hash ‖ canonical encoding of the entry)). Pure: no I/O, so
+// the store, the exporter and the offline verifier compute exactly the same bytes.
+import { createHash } from 'node:crypto';
+
+/** Field order is the canonical order: changing it changes every hash, so it never changes. */
+export interface AuditEntry {
+  readonly sequence: number;
+  /** UTC, milliseconds, `Z` (MSCA-AUD-03 timestamp). */
+  readonly at: string;
+  /** The workstation's offset from UTC at that moment, `±HH:MM` (MSCA-AUD-07). */
+  readonly tzOffset: string;
+  readonly type: string;
+  readonly outcome: string;
+  readonly userUuid: string | null;
+  readonly displayName: string | null;
+  readonly roleProfileId: string | null;
+  readonly jobRole: string | null;
+  readonly odsCode: string | null;
+  readonly workstation: string;
+  /** Originating system id (MSCA-AUD-03/04): our ASID. */
+  readonly asid: string | null;
+  readonly nhsNumber: string | null;
+  readonly interactionId: string | null;
+  readonly messageId: string | null;
+  readonly correlationId: string | null;
+  readonly accessReason: string | null;
+  readonly accessReasonText: string | null;
+  /** Canonical JSON text of the structured detail, or null. */
+  readonly detail: string | null;
+  readonly prevHash: string;
+  readonly hash: string;
+}
+
+export type UnsealedEntry = Omit<AuditEntry, 'hash'>;
+
+/** The hash before the first entry of a new store. */
+export const GENESIS_HASH = '0'.repeat(64);
+
+/** Encoding version, first element of every canonical encoding. */
+const ENCODING = 'smsp-audit/1';
+
+/**
+ * The canonical encoding: a JSON array of every field except the hashes, in a fixed order,
+ * nulls explicit. JSON.stringify of strings, integers and null is deterministic in every engine.
+ */
+export function canonicalEncoding(entry: UnsealedEntry): string {
+  return JSON.stringify([
+    ENCODING,
+    entry.sequence,
+    entry.at,
+    entry.tzOffset,
+    entry.type,
+    entry.outcome,
+    entry.userUuid,
+    entry.displayName,
+    entry.roleProfileId,
+    entry.jobRole,
+    entry.odsCode,
+    entry.workstation,
+    entry.asid,
+    entry.nhsNumber,
+    entry.interactionId,
+    entry.messageId,
+    entry.correlationId,
+    entry.accessReason,
+    entry.accessReasonText,
+    entry.detail,
+  ]);
+}
+
+/** SHA-256(previous hash bytes ‖ UTF-8 canonical encoding), lower-case hex. */
+export function chainHash(entry: UnsealedEntry): string {
+  return createHash('sha256')
+    .update(Buffer.from(entry.prevHash, 'hex'))
+    .update(canonicalEncoding(entry), 'utf8')
+    .digest('hex');
+}
+
+export function seal(entry: UnsealedEntry): AuditEntry {
+  return { ...entry, hash: chainHash(entry) };
+}
+
+/** JSON with object keys sorted at every level, so equal detail always encodes the same way. */
+export function canonicalJson(value: unknown): string {
+  return JSON.stringify(sortKeys(value));
+}
+
+function sortKeys(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(sortKeys);
+  if (value !== null && typeof value === 'object') {
+    const out: Record<string, unknown> = {};
+    for (const key of Object.keys(value).sort()) {
+      const v = (value as Record<string, unknown>)[key];
+      if (v !== undefined) out[key] = sortKeys(v);
+    }
+    return out;
+  }
+  return value;
+}
+
+/** Keys whose values never enter the trail, whatever a caller passes (issue 6: no PIN, no key). */
+const forbiddenDetailKey =
+  /^(pin|passcode|password|secret|key|privatekey|dbkey|sessionkey|token|accesstoken|idtoken|authorization|cookie)$/;
+
+/** Drops secrets from detail, recursively; the entry says that something was removed. */
+export function scrubDetail(detail: Readonly<Record<string, unknown>> | undefined): string | null {
+  if (!detail) return null;
+  let removed = false;
+  const scrub = (value: unknown, depth: number): unknown => {
+    if (depth > 8) return '[too deep]';
+    if (Array.isArray(value)) return value.map((v) => scrub(v, depth + 1));
+    if (value !== null && typeof value === 'object') {
+      const out: Record<string, unknown> = {};
+      for (const [k, v] of Object.entries(value)) {
+        if (forbiddenDetailKey.test(k.toLowerCase().replace(/[^a-z]/g, ''))) {
+          removed = true;
+          continue;
+        }
+        out[k] = scrub(v, depth + 1);
+      }
+      return out;
+    }
+    if (typeof value === 'bigint') return value.toString();
+    if (typeof value === 'function' || typeof value === 'symbol') return undefined;
+    if (typeof value === 'number' && !Number.isFinite(value)) return String(value);
+    return value;
+  };
+  const clean = scrub(detail, 0) as Record<string, unknown>;
+  if (removed) clean['_redacted'] = true;
+  return canonicalJson(clean);
+}
+
+/** `±HH:MM` for the local offset at `date` (JavaScript's getTimezoneOffset is minutes west). */
+export function localOffset(date: Date): string {
+  const minutesEast = -date.getTimezoneOffset();
+  const sign = minutesEast >= 0 ? '+' : '-';
+  const abs = Math.abs(minutesEast);
+  return `${sign}${String(Math.floor(abs / 60)).padStart(2, '0')}:${String(abs % 60).padStart(2, '0')}`;
+}

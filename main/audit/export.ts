@@ -1,0 +1,161 @@
+// Writes an export bundle from the store: audit.ndjson (FHIR R4 AuditEvent per line), audit.csv
+// (for spreadsheets) and manifest.json (signed). Synchronous: runs in the audit worker in the app
+// and directly in the command-line tool.
+import { createHash, type Hash } from 'node:crypto';
+import { closeSync, fsyncSync, mkdirSync, openSync, readdirSync, writeSync } from 'node:fs';
+import { join } from 'node:path';
+import type { AuditEntry } from './entry';
+import { toAuditEvent } from './fhir';
+import { MANIFEST_FORMAT, fingerprintOf, signManifest, type FileDigest, type Manifest } from './manifest';
+import type { AuditStore, RangeQuery } from './store';
+
+export interface ExportOptions {
+  readonly dir: string;
+  readonly range: RangeQuery;
+  readonly workstation: string;
+  readonly exportedBy: Manifest['exportedBy'];
+  readonly createdAt?: string;
+}
+
+export interface ExportSummary {
+  readonly folder: string;
+  readonly entries: number;
+  readonly firstSequence: number | null;
+  readonly lastSequence: number | null;
+  readonly keyFingerprint: string;
+}
+
+const csvColumns: readonly (keyof AuditEntry)[] = [
+  'sequence',
+  'at',
+  'tzOffset',
+  'type',
+  'outcome',
+  'userUuid',
+  'displayName',
+  'roleProfileId',
+  'jobRole',
+  'odsCode',
+  'workstation',
+  'asid',
+  'nhsNumber',
+  'interactionId',
+  'messageId',
+  'correlationId',
+  'accessReason',
+  'accessReasonText',
+  'detail',
+  'prevHash',
+  'hash',
+];
+
+/** One CSV field (RFC 4180 quoting). */
+export function csvField(value: string | number | null): string {
+  if (value === null) return '';
+  let text = String(value);
+  // Why: a cell starting with = + - @ (or a tab/CR) is run as a formula by spreadsheet programs;
+  // a display name or typed reason must never execute on the reviewer's machine.
+  if (typeof value === 'string' && /^[=+\-@\t\r]/.test(text)) text = `'${text}`;
+  return /[",\r\n']/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+}
+
+/** Buffered append-only writer that hashes what it writes. */
+class BundleFile {
+  private readonly fd: number;
+  private readonly hash: Hash = createHash('sha256');
+  private chunks: string[] = [];
+  private pending = 0;
+  private bytes = 0;
+
+  constructor(path: string) {
+    // 'wx': never overwrite an existing file.
+    this.fd = openSync(path, 'wx', 0o600);
+  }
+
+  write(text: string): void {
+    this.chunks.push(text);
+    this.pending += text.length;
+    if (this.pending >= 1 << 20) this.flush();
+  }
+
+  private flush(): void {
+    if (this.chunks.length === 0) return;
+    const buffer = Buffer.from(this.chunks.join(''), 'utf8');
+    this.chunks = [];
+    this.pending = 0;
+    this.hash.update(buffer);
+    this.bytes += buffer.length;
+    let offset = 0;
+    while (offset < buffer.length) offset += writeSync(this.fd, buffer, offset);
+  }
+
+  close(): FileDigest {
+    this.flush();
+    fsyncSync(this.fd);
+    closeSync(this.fd);
+    return { sha256: this.hash.digest('hex'), bytes: this.bytes };
+  }
+}
+
+export function exportBundle(store: AuditStore, options: ExportOptions): ExportSummary {
+  mkdirSync(options.dir, { recursive: true, mode: 0o700 });
+  if (readdirSync(options.dir).length > 0) {
+    throw new Error(`${options.dir} is not empty; an export is written into a new or empty folder`);
+  }
+  const key = store.exportKey();
+  const ndjson = new BundleFile(join(options.dir, 'audit.ndjson'));
+  const csv = new BundleFile(join(options.dir, 'audit.csv'));
+  csv.write(`${csvColumns.join(',')}\r\n`);
+  let first: AuditEntry | null = null;
+  let last: AuditEntry | null = null;
+  let count = 0;
+  try {
+    for (const entry of store.entries(options.range)) {
+      if (!first) first = entry;
+      last = entry;
+      count += 1;
+      ndjson.write(`${JSON.stringify(toAuditEvent(entry))}\n`);
+      csv.write(`${csvColumns.map((c) => csvField(entry[c])).join(',')}\r\n`);
+    }
+  } catch (error) {
+    ndjson.close();
+    csv.close();
+    throw error;
+  }
+  const ndjsonDigest = ndjson.close();
+  const csvDigest = csv.close();
+  const fingerprint = fingerprintOf(key.publicSpki);
+  const manifest = signManifest(
+    {
+      format: MANIFEST_FORMAT,
+      entries: count,
+      firstSequence: first?.sequence ?? null,
+      lastSequence: last?.sequence ?? null,
+      previousHash: first?.prevHash ?? null,
+      chainHead: last?.hash ?? null,
+      timeRange: { first: first?.at ?? null, last: last?.at ?? null },
+      requestedRange: {
+        from: options.range.from ? new Date(options.range.from).toISOString() : null,
+        to: options.range.to ? new Date(options.range.to).toISOString() : null,
+      },
+      workstation: options.workstation,
+      exportedBy: options.exportedBy,
+      createdAt: options.createdAt ?? new Date().toISOString(),
+      files: { 'audit.ndjson': ndjsonDigest, 'audit.csv': csvDigest },
+      algorithm: 'Ed25519',
+      publicKey: key.publicSpki.toString('base64'),
+      keyFingerprint: fingerprint,
+    },
+    key.privatePkcs8,
+  );
+  const manifestFile = new BundleFile(join(options.dir, 'manifest.json'));
+  manifestFile.write(`${JSON.stringify(manifest, null, 2)}\n`);
+  manifestFile.close();
+  return {
+    folder: options.dir,
+    entries: count,
+    firstSequence: first?.sequence ?? null,
+    lastSequence: last?.sequence ?? null,
+    keyFingerprint: fingerprint,
+  };
+}

@@ -1,0 +1,289 @@
+// The audit store proper: an append-only, hash-chained table in an encrypted SQLite file
+// (MSCA-AUD-01/03). Synchronous; the app runs it in a worker thread (store-worker.ts), the
+// command-line tools call it directly.
+import { generateKeyPairSync } from 'node:crypto';
+import { openEncryptedDatabase, type EncryptedDatabase, type SqlStatement } from '../../native/sqlite';
+import type { AuditPage, AuditSearchQuery } from '../../preload/contract';
+import { GENESIS_HASH, seal, type AuditEntry, type UnsealedEntry } from './entry';
+
+/** Numbered migrations of the audit database (never edit one that has shipped; add the next). */
+export const auditMigrations: readonly string[] = [
+  `CREATE TABLE audit_entry (
+     sequence INTEGER PRIMARY KEY,
+     at TEXT NOT NULL,
+     tz_offset TEXT NOT NULL,
+     type TEXT NOT NULL,
+     outcome TEXT NOT NULL,
+     user_uuid TEXT,
+     display_name TEXT,
+     role_profile_id TEXT,
+     job_role TEXT,
+     ods_code TEXT,
+     workstation TEXT NOT NULL,
+     asid TEXT,
+     nhs_number TEXT,
+     interaction_id TEXT,
+     message_id TEXT,
+     correlation_id TEXT,
+     access_reason TEXT,
+     access_reason_text TEXT,
+     detail TEXT,
+     prev_hash TEXT NOT NULL,
+     hash TEXT NOT NULL
+   ) STRICT;
+   CREATE INDEX audit_entry_at ON audit_entry (at);
+   CREATE INDEX audit_entry_user ON audit_entry (user_uuid, at);
+   CREATE INDEX audit_entry_nhs ON audit_entry (nhs_number, at) WHERE nhs_number IS NOT NULL;
+   CREATE INDEX audit_entry_message ON audit_entry (message_id) WHERE message_id IS NOT NULL;
+   CREATE INDEX audit_entry_type ON audit_entry (type, at);
+   -- MSCA-AUD-01: protected from modification and deletion. The app has no such path; these
+   -- triggers stop one being added by mistake.
+   CREATE TRIGGER audit_entry_no_update BEFORE UPDATE ON audit_entry
+     BEGIN SELECT RAISE(ABORT, 'audit entries are append-only'); END;
+   CREATE TRIGGER audit_entry_no_delete BEFORE DELETE ON audit_entry
+     BEGIN SELECT RAISE(ABORT, 'audit entries are append-only'); END;
+   CREATE TABLE export_key (
+     id INTEGER PRIMARY KEY CHECK (id = 1),
+     private_pkcs8 BLOB NOT NULL,
+     public_spki BLOB NOT NULL,
+     created_at TEXT NOT NULL
+   ) STRICT;`,
+];
+
+interface Row {
+  sequence: number;
+  at: string;
+  tz_offset: string;
+  type: string;
+  outcome: string;
+  user_uuid: string | null;
+  display_name: string | null;
+  role_profile_id: string | null;
+  job_role: string | null;
+  ods_code: string | null;
+  workstation: string;
+  asid: string | null;
+  nhs_number: string | null;
+  interaction_id: string | null;
+  message_id: string | null;
+  correlation_id: string | null;
+  access_reason: string | null;
+  access_reason_text: string | null;
+  detail: string | null;
+  prev_hash: string;
+  hash: string;
+}
+
+export function entryFromRow(r: Row): AuditEntry {
+  return {
+    sequence: r.sequence,
+    at: r.at,
+    tzOffset: r.tz_offset,
+    type: r.type,
+    outcome: r.outcome,
+    userUuid: r.user_uuid,
+    displayName: r.display_name,
+    roleProfileId: r.role_profile_id,
+    jobRole: r.job_role,
+    odsCode: r.ods_code,
+    workstation: r.workstation,
+    asid: r.asid,
+    nhsNumber: r.nhs_number,
+    interactionId: r.interaction_id,
+    messageId: r.message_id,
+    correlationId: r.correlation_id,
+    accessReason: r.access_reason,
+    accessReasonText: r.access_reason_text,
+    detail: r.detail,
+    prevHash: r.prev_hash,
+    hash: r.hash,
+  };
+}
+
+/** An entry before the store numbers and chains it. */
+export type PendingEntry = Omit<UnsealedEntry, 'sequence' | 'prevHash'>;
+
+export interface ChainHead {
+  readonly sequence: number;
+  readonly hash: string;
+}
+
+export interface ExportKeyMaterial {
+  readonly privatePkcs8: Buffer;
+  readonly publicSpki: Buffer;
+}
+
+export interface RangeQuery {
+  readonly from?: string | undefined;
+  readonly to?: string | undefined;
+}
+
+export class AuditStore {
+  private head: ChainHead;
+  private readonly insert: SqlStatement;
+  private readonly appendMany: (entries: readonly PendingEntry[]) => AuditEntry[];
+
+  private constructor(private readonly db: EncryptedDatabase) {
+    const last = db
+      .prepare<{ sequence: number; hash: string }>(
+        'SELECT sequence, hash FROM audit_entry ORDER BY sequence DESC LIMIT 1',
+      )
+      .get();
+    this.head = last ? { sequence: last.sequence, hash: last.hash } : { sequence: 0, hash: GENESIS_HASH };
+    this.insert = db.prepare(
+      `INSERT INTO audit_entry (sequence, at, tz_offset, type, outcome, user_uuid, display_name,
+         role_profile_id, job_role, ods_code, workstation, asid, nhs_number, interaction_id,
+         message_id, correlation_id, access_reason, access_reason_text, detail, prev_hash, hash)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    );
+    this.appendMany = db.transaction((entries: readonly PendingEntry[]) => {
+      let { sequence, hash } = this.head;
+      const sealed: AuditEntry[] = [];
+      for (const pending of entries) {
+        sequence += 1;
+        const entry = seal({ ...pending, sequence, prevHash: hash });
+        this.insert.run(
+          entry.sequence,
+          entry.at,
+          entry.tzOffset,
+          entry.type,
+          entry.outcome,
+          entry.userUuid,
+          entry.displayName,
+          entry.roleProfileId,
+          entry.jobRole,
+          entry.odsCode,
+          entry.workstation,
+          entry.asid,
+          entry.nhsNumber,
+          entry.interactionId,
+          entry.messageId,
+          entry.correlationId,
+          entry.accessReason,
+          entry.accessReasonText,
+          entry.detail,
+          entry.prevHash,
+          entry.hash,
+        );
+        hash = entry.hash;
+        sealed.push(entry);
+      }
+      return sealed;
+    });
+  }
+
+  static open(file: string, key: Buffer): AuditStore {
+    return new AuditStore(openEncryptedDatabase({ file, key, migrations: auditMigrations }));
+  }
+
+  chainHead(): ChainHead {
+    return this.head;
+  }
+
+  /**
+   * Appends entries in one transaction; returns them numbered and sealed once committed
+   * (synchronous=FULL: the commit is on disk). On any error nothing is appended and the head
+   * stays where it was, so sequence numbers have no gaps.
+   */
+  append(entries: readonly PendingEntry[]): AuditEntry[] {
+    if (entries.length === 0) return [];
+    const sealed = this.appendMany(entries);
+    const last = sealed[sealed.length - 1];
+    if (last) this.head = { sequence: last.sequence, hash: last.hash };
+    return sealed;
+  }
+
+  search(query: AuditSearchQuery): AuditPage {
+    const where: string[] = [];
+    const params: unknown[] = [];
+    if (query.user) {
+      where.push(`(user_uuid = ? OR display_name LIKE ? ESCAPE '\\')`);
+      params.push(query.user, `%${query.user.replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
+    }
+    if (query.nhsNumber) {
+      where.push('nhs_number = ?');
+      params.push(query.nhsNumber);
+    }
+    if (query.messageId) {
+      where.push('(message_id = ? OR correlation_id = ?)');
+      params.push(query.messageId, query.messageId);
+    }
+    if (query.eventType) {
+      if (query.eventType.endsWith('.')) {
+        where.push(`type LIKE ? ESCAPE '\\'`);
+        params.push(`${query.eventType.replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
+      } else {
+        where.push('type = ?');
+        params.push(query.eventType);
+      }
+    }
+    addRange(where, params, query);
+    const clause = where.length > 0 ? `WHERE ${where.join(' AND ')}` : '';
+    const total = this.db
+      .prepare<{ n: number }>(`SELECT count(*) AS n FROM audit_entry ${clause}`)
+      .get(...params)?.n;
+    const rows = this.db
+      .prepare<Row>(`SELECT * FROM audit_entry ${clause} ORDER BY sequence DESC LIMIT ? OFFSET ?`)
+      .all(...params, query.pageSize, (query.page - 1) * query.pageSize);
+    return {
+      entries: rows.map((r) => {
+        const { prevHash: _prev, ...view } = entryFromRow(r);
+        void _prev;
+        return view;
+      }),
+      total: total ?? 0,
+      page: query.page,
+      pageSize: query.pageSize,
+    };
+  }
+
+  /** Entries in sequence order within a time range, for export. */
+  *entries(range: RangeQuery): Generator<AuditEntry> {
+    const where: string[] = [];
+    const params: unknown[] = [];
+    addRange(where, params, range);
+    const clause = where.length > 0 ? `WHERE ${where.join(' AND ')}` : '';
+    for (const row of this.db
+      .prepare<Row>(`SELECT * FROM audit_entry ${clause} ORDER BY sequence`)
+      .iterate(...params)) {
+      yield entryFromRow(row);
+    }
+  }
+
+  /** The workstation's Ed25519 export key, kept inside the encrypted database; created once. */
+  exportKey(): ExportKeyMaterial {
+    const row = this.db
+      .prepare<{ private_pkcs8: Buffer; public_spki: Buffer }>(
+        'SELECT private_pkcs8, public_spki FROM export_key WHERE id = 1',
+      )
+      .get();
+    if (row) return { privatePkcs8: row.private_pkcs8, publicSpki: row.public_spki };
+    const pair = generateKeyPairSync('ed25519');
+    const material = {
+      privatePkcs8: pair.privateKey.export({ format: 'der', type: 'pkcs8' }),
+      publicSpki: pair.publicKey.export({ format: 'der', type: 'spki' }),
+    };
+    this.db
+      .prepare(
+        'INSERT OR IGNORE INTO export_key (id, private_pkcs8, public_spki, created_at) VALUES (1, ?, ?, ?)',
+      )
+      .run(material.privatePkcs8, material.publicSpki, new Date().toISOString());
+    return this.exportKey();
+  }
+
+  close(): void {
+    if (this.db.open) this.db.close();
+  }
+}
+
+function addRange(where: string[], params: unknown[], range: RangeQuery): void {
+  // Stored timestamps are UTC `Z` strings of one fixed width, so text order is time order.
+  if (range.from) {
+    where.push('at >= ?');
+    params.push(new Date(range.from).toISOString());
+  }
+  if (range.to) {
+    where.push('at < ?');
+    params.push(new Date(range.to).toISOString());
+  }
+}

@@ -1,0 +1,173 @@
+// The audit trail as the app uses it: entries committed in the worker thread, attributed to the
+// acting user, searchable, and refused (fail closed) when the store cannot be opened or written.
+import { randomBytes } from 'node:crypto';
+import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { EventBus } from '../../../main/api/event-bus';
+import { AppError } from '../../../main/api/app-error';
+import { attachActor, openAuditTrail, type AuditTrail } from '../../../main/audit/trail';
+import { AppConfig } from '../../../main/config/schema';
+import { silentLogger } from '../../../main/log/logger';
+
+let dir: string;
+const opened: AuditTrail[] = [];
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'smsp-trail-'));
+});
+afterEach(async () => {
+  for (const t of opened.splice(0)) await t.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+async function open(events = new EventBus(), config: Partial<AppConfig> = {}): Promise<AuditTrail> {
+  const trail = await openAuditTrail({
+    config: AppConfig.parse({ workstation: 'PHARM-01', asid: '200000001234', ...config }),
+    dataDir: dir,
+    log: silentLogger,
+    events,
+    platform: { host: 'test-host' },
+  });
+  opened.push(trail);
+  return trail;
+}
+
+const actor = {
+  userUuid: '555021935107',
+  displayName: 'PHARMACIST, Ann',
+  roleProfileId: '555021936108',
+  jobRoleCode: 'S8000:G8000:R8008',
+  odsCode: 'FA123',
+};
+
+describe('openAuditTrail', () => {
+  it('commits entries with sequence numbers, the actor, workstation and ASID, and finds them again', async () => {
+    const trail = await open();
+    attachActor(trail, () => actor);
+    const a = await trail.record({ type: 'session.login', outcome: 'success' });
+    const b = await trail.record({
+      type: 'scr.view',
+      outcome: 'success',
+      nhsNumber: '9990402132',
+      messageId: 'MSG-1',
+      accessReason: 'emergency',
+      accessReasonText: 'Patient unconscious',
+      detail: { pin: '1234', section: 'medications' },
+    });
+    expect([a.sequence, b.sequence]).toEqual([1, 2]);
+    const page = await trail.reader.search({ nhsNumber: '9990402132', page: 1, pageSize: 25 });
+    expect(page.total).toBe(1);
+    const entry = page.entries[0];
+    expect(entry).toMatchObject({
+      sequence: 2,
+      type: 'scr.view',
+      userUuid: actor.userUuid,
+      roleProfileId: actor.roleProfileId,
+      odsCode: 'FA123',
+      workstation: 'PHARM-01',
+      asid: '200000001234',
+      accessReason: 'emergency',
+      accessReasonText: 'Patient unconscious',
+    });
+    expect(entry?.at).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
+    expect(entry?.tzOffset).toMatch(/^[+-]\d\d:\d\d$/);
+    // No PIN ever reaches the trail.
+    expect(entry?.detail).not.toContain('1234');
+    expect((await trail.reader.search({ user: 'pharmacist', page: 1, pageSize: 25 })).total).toBe(2);
+    expect((await trail.reader.search({ eventType: 'session.', page: 1, pageSize: 25 })).total).toBe(1);
+    expect((await trail.reader.search({ messageId: 'MSG-1', page: 1, pageSize: 25 })).total).toBe(1);
+  });
+
+  it('continues the sequence after a restart', async () => {
+    const first = await open();
+    await first.record({ type: 'app.start', outcome: 'info' });
+    await first.close();
+    opened.splice(0);
+    const second = await open();
+    expect((await second.record({ type: 'app.start', outcome: 'info' })).sequence).toBe(2);
+  });
+
+  it('keeps no plaintext NHS number or name in the database file', async () => {
+    const trail = await open();
+    attachActor(trail, () => actor);
+    await trail.record({ type: 'scr.view', outcome: 'success', nhsNumber: '9990402132' });
+    await trail.close();
+    opened.splice(0);
+    const bytes = Buffer.concat([readFileSync(join(dir, 'audit.db'))]);
+    expect(bytes.includes(Buffer.from('9990402132'))).toBe(false);
+    expect(bytes.includes(Buffer.from('PHARMACIST'))).toBe(false);
+  });
+
+  it('fails closed with AUDIT_UNAVAILABLE and an event when the key does not match', async () => {
+    const trail = await open();
+    await trail.record({ type: 'app.start', outcome: 'info' });
+    await trail.close();
+    opened.splice(0);
+    const before = readFileSync(join(dir, 'audit.db'));
+    writeFileSync(join(dir, 'audit.key'), randomBytes(32).toString('hex'), { mode: 0o600 });
+    const events = new EventBus();
+    const seen: string[] = [];
+    events.subscribe((name, payload) => seen.push(`${name}:${JSON.stringify(payload)}`));
+    const broken = await open(events);
+    expect(broken.status().available).toBe(false);
+    const rejection = await broken.record({ type: 'scr.view', outcome: 'success' }).catch((e: unknown) => e);
+    expect(rejection).toBeInstanceOf(AppError);
+    expect((rejection as AppError).code).toBe('AUDIT_UNAVAILABLE');
+    expect((rejection as AppError).message).toMatch(/key does not match.*clinical functions are stopped/);
+    expect(seen.some((s) => s.startsWith('audit.unavailable'))).toBe(true);
+    expect(readFileSync(join(dir, 'audit.db')).equals(before)).toBe(true);
+  });
+
+  it('refuses a key file readable by others', async () => {
+    writeFileSync(join(dir, 'audit.key'), randomBytes(32).toString('hex'));
+    chmodSync(join(dir, 'audit.key'), 0o644);
+    const trail = await open();
+    expect(trail.status().available).toBe(false);
+    await expect(trail.record({ type: 'x', outcome: 'info' })).rejects.toMatchObject({
+      code: 'AUDIT_UNAVAILABLE',
+    });
+  });
+
+  it('refuses a basic_text key store unless the administrator allows it', async () => {
+    const platform = {
+      host: 'electron' as const,
+      auditKeys: { protection: 'basic-text' as const, loadOrCreate: async () => randomBytes(32) },
+    };
+    const make = (allow: boolean) =>
+      openAuditTrail({
+        config: AppConfig.parse({ audit: { allowBasicTextKeyStore: allow } }),
+        dataDir: dir,
+        log: silentLogger,
+        events: new EventBus(),
+        platform,
+      });
+    const refused = await make(false);
+    opened.push(refused);
+    expect(refused.status().message).toMatch(/no secure key store/);
+    await refused.close();
+    const allowed = await make(true);
+    opened.push(allowed);
+    expect((await allowed.record({ type: 'x', outcome: 'info' })).sequence).toBe(1);
+  });
+
+  it('rejects appends once the database cannot be written', async () => {
+    const trail = await open();
+    await trail.record({ type: 'a', outcome: 'info' });
+    // Read-only directory and files: SQLite cannot write the WAL.
+    chmodSync(join(dir, 'audit.db'), 0o400);
+    chmodSync(join(dir, 'audit.db-wal'), 0o400);
+    chmodSync(dir, 0o500);
+    try {
+      const results = await Promise.allSettled(
+        Array.from({ length: 3 }, () => trail.record({ type: 'b', outcome: 'info' })),
+      );
+      // Root ignores permission bits; only assert where the OS enforces them.
+      if (process.getuid?.() !== 0) {
+        expect(results.every((r) => r.status === 'rejected')).toBe(true);
+      }
+    } finally {
+      chmodSync(dir, 0o700);
+    }
+  });
+});
