@@ -494,7 +494,13 @@ export async function createSpineTransport(options: SpineTransportOptions): Prom
   // ---- the outbox (async reliable) -----------------------------------------------------------
 
   const announce = (before: OutboxRecord, after: OutboxRecord): void => {
-    if (before.state === after.state && before.message === after.message) return;
+    // Every state change, every new message and every send attempt is seen by the UI and audit.
+    if (
+      before.state === after.state &&
+      before.message === after.message &&
+      before.attempts === after.attempts
+    )
+      return;
     events.emit('upload.status', {
       uploadId: after.id,
       state: after.state,
