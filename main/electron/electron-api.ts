@@ -105,3 +105,24 @@ export interface ElectronApi {
   readonly ipcMain: IpcMainLike;
   readonly session: { readonly defaultSession: SessionLike };
 }
+
+/** The slice of Electron's utilityProcess the PKCS#11 launcher uses (pkcs11-launcher.ts). */
+export interface UtilityProcessLike {
+  readonly pid: number | undefined;
+  postMessage(message: unknown): void;
+  on(event: 'message', listener: (message: unknown) => void): unknown;
+  on(event: 'exit', listener: (code: number) => void): unknown;
+  kill(): boolean;
+}
+
+export interface UtilityProcessApi {
+  fork(
+    modulePath: string,
+    args?: string[],
+    options?: {
+      env?: Record<string, string>;
+      serviceName?: string;
+      stdio?: 'ignore' | 'inherit' | 'pipe' | Array<'pipe' | 'ignore' | 'inherit'>;
+    },
+  ): UtilityProcessLike;
+}
