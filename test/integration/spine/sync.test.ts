@@ -6,6 +6,12 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildPdsRetrieval, buildPdsSimpleTrace } from '../../../main/hl7/pds';
+import {
+  buildGetResourcePermissions,
+  buildHasResourcePermissions,
+  buildSetResourcePermissions,
+} from '../../../main/hl7/acs';
+import { buildScrEventListQuery, buildScrEventQuery } from '../../../main/hl7/psis';
 import { parseHl7 } from '../../../main/hl7/parse';
 import { foreignPki } from '../../spine-sandbox/certs';
 import {
@@ -83,6 +89,97 @@ describe('synchronous SOAP against the sandbox', () => {
     // Either a match or "no match" — both are business answers, never a transport failure.
     if (reply instanceof Error) expect(reply.code).toBe('PATIENT_NOT_FOUND');
     else expect(parseHl7(reply.hl7).interactionId).toBe('QUPA_IN000007UK01');
+  });
+});
+
+describe('SCR and consent interactions (sync)', () => {
+  it('lists the SCR events of a patient with an SCR and fetches the latest document', async () => {
+    const list = await client.transport.request(
+      call(
+        'QUPC_IN180000SM04',
+        (context) => buildScrEventListQuery(context, { nhsNumber: '9000000009' }),
+        '9000000009',
+      ),
+    );
+    const parsed = parseHl7(list.hl7);
+    expect(parsed.interactionId).toBe('QUPC_IN200000SM04');
+    const latest = parsed.documents[0];
+    expect(latest?.id).toBeTruthy();
+    const document = await client.transport.request(
+      call(
+        'QUPC_IN190000UK04',
+        (context) => buildScrEventQuery(context, { nhsNumber: '9000000009', eventId: latest?.id ?? '' }),
+        '9000000009',
+      ),
+    );
+    expect(parseHl7(document.hl7).interactionId).toBe('QUPC_IN210000UK04');
+  });
+
+  it('reports a patient with no SCR as NO_SCR', async () => {
+    const error = await rejection(
+      client.transport.request(
+        call(
+          'QUPC_IN180000SM04',
+          (context) => buildScrEventListQuery(context, { nhsNumber: '9000000033' }),
+          '9000000033',
+        ),
+      ),
+    );
+    expect(error.code).toBe('NO_SCR');
+  });
+
+  it('reads consent, changes it, and reads the change back (ACS get/set/has)', async () => {
+    const get = () =>
+      client.transport.request(
+        call(
+          'GET_RESOURCE_PERMISSIONS_INUK01',
+          (context) => buildGetResourcePermissions(context, { nhsNumber: '9000000009' }),
+          '9000000009',
+        ),
+      );
+    const before = await get();
+    expect(parseHl7(before.hl7).interactionId).toBe('GET_RESOURCE_PERMISSIONS_RESPONSE_INUK01');
+    const set = await client.transport.request(
+      call(
+        'SET_RESOURCE_PERMISSIONS_INUK01',
+        (context) => buildSetResourcePermissions(context, { nhsNumber: '9000000009', state: 'no' }),
+        '9000000009',
+      ),
+    );
+    expect(parseHl7(set.hl7).acknowledgement?.type).toBe('AA');
+    const after = parseHl7((await get()).hl7);
+    expect(after.permissions.map((p) => p.permission)).toContain('No');
+    const has = await client.transport.request(
+      call(
+        'HAS_RESOURCE_PERMISSIONS_INUK01',
+        (context) => buildHasResourcePermissions(context, { nhsNumber: '9000000009' }),
+        '9000000009',
+      ),
+    );
+    expect(has.hl7).toContain('HAS_RESOURCE_PERMISSIONS');
+    await client.transport.request(
+      call('SET_RESOURCE_PERMISSIONS_INUK01', (context) =>
+        buildSetResourcePermissions(context, { nhsNumber: '9000000009', state: 'ask' }),
+      ),
+    );
+  });
+
+  it('never resends a consent change after a retryable fault: the pharmacist is told to check', async () => {
+    env.sandbox.setFaults([
+      { kind: 'soap-fault', interaction: 'SET_RESOURCE_PERMISSIONS_INUK01', code: '200', times: 1 },
+    ]);
+    const error = await rejection(
+      client.transport.request(
+        call(
+          'SET_RESOURCE_PERMISSIONS_INUK01',
+          (context) => buildSetResourcePermissions(context, { nhsNumber: '9000000009', state: 'ask' }),
+          '9000000009',
+        ),
+      ),
+    );
+    // Had it been resent, the one-shot fault would have let the second attempt succeed.
+    expect(error.code).toBe('SPINE_UNAVAILABLE');
+    expect(error.message).toMatch(/may have recorded it, so check before trying again/);
   });
 });
 
