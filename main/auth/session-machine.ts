@@ -372,9 +372,11 @@ export function startSessionMachine(options: MachineOptions): SessionService {
       provider.selectRole(user, role.roleProfileId).catch((error: unknown) => {
         log.warn('identity service role selection failed', { error });
       });
-      roleMemory.remember(user.userUuid, role.roleProfileId).catch((error: unknown) => {
+      try {
+        await roleMemory.remember(user.userUuid, role.roleProfileId);
+      } catch (error) {
         log.warn('role choice could not be remembered', { error });
-      });
+      }
       selected = role;
       armIdle();
       setStage('role-selected');
