@@ -64,6 +64,8 @@ export interface GpSummaryRecord {
   readonly documentId: string;
   readonly lastUpdated: string | null;
   readonly author: { readonly name: string | null; readonly organisation: string | null };
+  /** ODS code of the practice that sent the summary, to compare with the registered GP. */
+  readonly authorOdsCode?: string | null;
   readonly recentPracticeChange: boolean;
   readonly sections: readonly ScrSection[];
   readonly presentation: readonly SafeNode[] | null;
@@ -99,7 +101,13 @@ export interface ClinicalGateway {
   /** Checks against the Spine GP Summary rules (section 8.1); empty when it may be sent. */
   validateGpSummary(nhsNumber: string, document: UploadDocument, author: MessageAuthor): ValidationProblem[];
   /** REPC_IN150016UK05 through the outbox (async reliable, section 8). */
-  uploadGpSummary(nhsNumber: string, document: UploadDocument, author: MessageAuthor): Promise<OutboxItem>;
+  /** `authorName`: the GP Summary author needs a name besides the SDS ids (spec 8.1). */
+  uploadGpSummary(
+    nhsNumber: string,
+    document: UploadDocument,
+    author: MessageAuthor,
+    authorName: string,
+  ): Promise<OutboxItem>;
   outbox(): Promise<readonly OutboxItem[]>;
 }
 

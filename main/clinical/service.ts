@@ -436,7 +436,11 @@ export function createClinicalService(options: ClinicalOptions): ClinicalService
         documentId: record.documentId,
         lastUpdated: record.lastUpdated,
         author: { ...record.author },
-        recentPracticeChange: record.recentPracticeChange,
+        // A summary sent by a practice other than the registered GP: the patient has moved and the
+        // new practice has not sent one yet (SCR viewer guidance, product.md section 1.2).
+        recentPracticeChange:
+          record.recentPracticeChange ||
+          Boolean(record.authorOdsCode && ctx.pds.gp && record.authorOdsCode !== ctx.pds.gp.odsCode),
         core,
         additional: record.sections.filter((section) => section.category === 'additional'),
         presentation: record.presentation ? [...record.presentation] : null,
@@ -536,8 +540,10 @@ export function createClinicalService(options: ClinicalOptions): ClinicalService
         interactionId: interactions.gpSummaryUpload,
         detail: { source: source.kind },
       };
+      // Spine rule (spec 8.1): the GP Summary author needs a name besides the SDS ids.
+      const name = session.actor()?.displayName ?? '';
       const item = await exchange(event, () =>
-        gateway.uploadGpSummary(nhsNumber, uploadDocument(source), author()),
+        gateway.uploadGpSummary(nhsNumber, uploadDocument(source), author(), name),
       );
       await audit.record({
         ...event,
