@@ -13,6 +13,8 @@ import { AppConfig } from '../../../main/config/schema';
 import { EventBus } from '../../../main/api/event-bus';
 import { silentLogger } from '../../../main/log/logger';
 import type { MessageAuthor, MessageContext } from '../../../main/hl7/context';
+import { buildGpSummary } from '../../../main/hl7/gp-summary';
+import { randomUUID } from 'node:crypto';
 
 export const author: MessageAuthor = {
   roleProfileId: '555254240100',
@@ -117,4 +119,28 @@ export async function rejection(
     return error as Error & { code?: string; kind?: string };
   }
   throw new Error('expected the call to fail');
+}
+
+/** A GP Summary upload (REPC_IN150016UK05, async reliable) for a patient, built by main/hl7. */
+export function gpSummaryCall(
+  nhsNumber: string,
+  note = 'Transport test summary',
+): SpineCall & { contexts: MessageContext[] } {
+  return call(
+    'REPC_IN150016UK05',
+    (context) =>
+      buildGpSummary(context, {
+        id: randomUUID().toUpperCase(),
+        kind: 'update',
+        effectiveTime: context.creationTime,
+        nhsNumber,
+        author: { roleProfileId: author.roleProfileId, userId: author.userUuid, name: 'Dr Test Transport' },
+        presentationTextId: randomUUID().toUpperCase(),
+        presentation: [
+          { kind: 'heading', text: 'General Practice Summary' },
+          { kind: 'paragraph', text: note },
+        ],
+      }),
+    nhsNumber,
+  );
 }
