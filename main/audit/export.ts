@@ -50,12 +50,12 @@ const csvColumns: readonly (keyof AuditEntry)[] = [
 ];
 
 /** One CSV field (RFC 4180 quoting). */
-export function csvField(value: string | number | null): string {
+export function csvField(value: string | number | null, guard = true): string {
   if (value === null) return '';
   let text = String(value);
   // Why: a cell starting with = + - @ (or a tab/CR) is run as a formula by spreadsheet programs;
   // a display name or typed reason must never execute on the reviewer's machine.
-  if (typeof value === 'string' && /^[=+\-@\t\r]/.test(text)) text = `'${text}`;
+  if (guard && typeof value === 'string' && /^[=+\-@\t\r]/.test(text)) text = `'${text}`;
   return /[",\r\n']/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 
@@ -115,7 +115,7 @@ export function exportBundle(store: AuditStore, options: ExportOptions): ExportS
       last = entry;
       count += 1;
       ndjson.write(`${JSON.stringify(toAuditEvent(entry))}\n`);
-      csv.write(`${csvColumns.map((c) => csvField(entry[c])).join(',')}\r\n`);
+      csv.write(`${csvColumns.map((c) => csvField(entry[c], c !== 'tzOffset')).join(',')}\r\n`);
     }
   } catch (error) {
     ndjson.close();

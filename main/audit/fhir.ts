@@ -3,7 +3,7 @@
 // verifier recomputes each hash from exactly what a reviewer reads. Pure: no I/O.
 import type { AuditEntry } from './entry';
 
-const SD = 'https://fhir.scr-desktop.nhs.example/StructureDefinition/';
+const SD = 'https://scr-desktop.example/fhir/StructureDefinition/';
 export const extensionUrls = {
   sequence: `${SD}audit-sequence`,
   previousHash: `${SD}audit-previous-hash`,
@@ -12,7 +12,7 @@ export const extensionUrls = {
   outcome: `${SD}audit-outcome`,
 } as const;
 
-const CS = 'https://fhir.scr-desktop.nhs.example/CodeSystem/';
+const CS = 'https://scr-desktop.example/fhir/CodeSystem/';
 const systems = {
   eventType: `${CS}audit-event-type`,
   accessReason: `${CS}scr-access-reason`,

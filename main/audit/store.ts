@@ -4,7 +4,7 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { openEncryptedDatabase, type EncryptedDatabase, type SqlStatement } from '../../native/sqlite';
 import type { AuditPage, AuditSearchQuery } from '../../preload/contract';
-import { GENESIS_HASH, seal, type AuditEntry, type UnsealedEntry } from './entry';
+import { GENESIS_HASH, chainHash, seal, type AuditEntry, type UnsealedEntry } from './entry';
 
 /** Numbered migrations of the audit database (never edit one that has shipped; add the next). */
 export const auditMigrations: readonly string[] = [
@@ -136,8 +136,14 @@ export class AuditStore {
          message_id, correlation_id, access_reason, access_reason_text, detail, prev_hash, hash)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
-    this.appendMany = db.transaction((entries: readonly PendingEntry[]) => {
-      let { sequence, hash } = this.head;
+    const lastEntry = db.prepare<{ sequence: number; hash: string }>(
+      'SELECT sequence, hash FROM audit_entry ORDER BY sequence DESC LIMIT 1',
+    );
+    const appendInTransaction = db.transaction((entries: readonly PendingEntry[]) => {
+      // The head is read inside the write transaction: another process (the command-line tool)
+      // may have appended since we last looked, and the chain must continue from its entry.
+      const last = lastEntry.get();
+      let { sequence, hash } = last ?? { sequence: 0, hash: GENESIS_HASH };
       const sealed: AuditEntry[] = [];
       for (const pending of entries) {
         sequence += 1;
@@ -170,6 +176,8 @@ export class AuditStore {
       }
       return sealed;
     });
+    // IMMEDIATE: take the write lock before reading the head.
+    this.appendMany = (entries) => appendInTransaction.immediate(entries);
   }
 
   static open(file: string, key: Buffer): AuditStore {
@@ -248,6 +256,27 @@ export class AuditStore {
       .iterate(...params)) {
       yield entryFromRow(row);
     }
+  }
+
+  /**
+   * Walks the whole chain: each entry must follow the previous by one, name its hash as
+   * previous, and hash to what it says. Returns the first broken sequence, or null.
+   */
+  checkChain(): { readonly entries: number; readonly firstBad: number | null } {
+    let expected = { sequence: 1, prevHash: GENESIS_HASH };
+    let entries = 0;
+    for (const entry of this.entries({})) {
+      if (
+        entry.sequence !== expected.sequence ||
+        entry.prevHash !== expected.prevHash ||
+        chainHash(entry) !== entry.hash
+      ) {
+        return { entries, firstBad: entry.sequence };
+      }
+      expected = { sequence: entry.sequence + 1, prevHash: entry.hash };
+      entries += 1;
+    }
+    return { entries, firstBad: null };
   }
 
   /** The workstation's Ed25519 export key, kept inside the encrypted database; created once. */

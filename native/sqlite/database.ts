@@ -12,6 +12,14 @@ export interface SqlStatement<Row = unknown> {
   iterate(...params: unknown[]): IterableIterator<Row>;
 }
 
+/** A function wrapped in BEGIN/COMMIT; `.immediate` takes the write lock at BEGIN. */
+export interface SqlTransaction<A extends unknown[], R> {
+  (...args: A): R;
+  deferred(...args: A): R;
+  immediate(...args: A): R;
+  exclusive(...args: A): R;
+}
+
 /** The handle returned by openEncryptedDatabase: better-sqlite3's Database, seen through this interface. */
 export interface EncryptedDatabase {
   readonly name: string;
@@ -20,7 +28,7 @@ export interface EncryptedDatabase {
   prepare<Row = unknown>(sql: string): SqlStatement<Row>;
   exec(sql: string): unknown;
   pragma(sql: string, options?: { simple?: boolean }): unknown;
-  transaction<A extends unknown[], R>(fn: (...args: A) => R): (...args: A) => R;
+  transaction<A extends unknown[], R>(fn: (...args: A) => R): SqlTransaction<A, R>;
   close(): unknown;
 }
 
@@ -149,6 +157,8 @@ export function openEncryptedDatabase(options: OpenEncryptedDatabaseOptions): En
       }
       // Durability: a committed transaction survives power loss (fsync on every commit).
       db.pragma('synchronous=FULL');
+      // Another process (a command-line tool) may hold the write lock briefly: wait, don't fail.
+      db.pragma('busy_timeout=5000');
       db.pragma('foreign_keys=ON');
       migrate(db, migrations, file);
     } else {

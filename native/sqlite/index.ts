@@ -11,6 +11,7 @@ export {
   type Migration,
   type OpenEncryptedDatabaseOptions,
   type SqlStatement,
+  type SqlTransaction,
 } from './database';
 export {
   readKeyFile,

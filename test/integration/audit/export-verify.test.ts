@@ -1,0 +1,257 @@
+// Export bundles and the offline verifier: an intact bundle verifies; every kind of tampering
+// (changed, missing, reordered, extra, manifest mismatch, bad signature, untrusted key) is
+// reported with the first bad line and why.
+import { execFileSync } from 'node:child_process';
+import { generateKeyPairSync, randomBytes } from 'node:crypto';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { chainHash, type AuditEntry } from '../../../main/audit/entry';
+import { exportBundle } from '../../../main/audit/export';
+import { fromAuditEvent, toAuditEvent } from '../../../main/audit/fhir';
+import { fingerprintOf, signManifest, type Manifest } from '../../../main/audit/manifest';
+import { seedEntries } from '../../../main/audit/seed';
+import { AuditStore } from '../../../main/audit/store';
+import { verifyBundle } from '../../../main/audit/verify';
+
+const root = resolve(import.meta.dirname, '..', '..', '..');
+let dir: string;
+let bundle: string;
+let privatePkcs8: Buffer;
+let fingerprint: string;
+const key = randomBytes(32);
+
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'smsp-export-'));
+  const store = AuditStore.open(join(dir, 'audit.db'), key);
+  for (const batch of seedEntries({ entries: 40, workstation: 'PHARM-01', asid: '200000001234' })) {
+    store.append(batch);
+  }
+  bundle = join(dir, 'bundle');
+  const summary = exportBundle(store, {
+    dir: bundle,
+    range: {},
+    workstation: 'PHARM-01',
+    exportedBy: { userUuid: '555021939111', displayName: 'GOVERNANCE, Sam', roleProfileId: '555021940112' },
+  });
+  expect(summary).toMatchObject({ entries: 40, firstSequence: 1, lastSequence: 40 });
+  privatePkcs8 = store.exportKey().privatePkcs8;
+  fingerprint = summary.keyFingerprint;
+  store.close();
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+let copies = 0;
+function tampered(
+  edit: (files: { lines: string[]; manifest: Manifest }) => { lines?: string[]; manifest?: Manifest },
+): string {
+  copies += 1;
+  const copy = join(dir, `copy-${copies}`);
+  cpSync(bundle, copy, { recursive: true });
+  const lines = readFileSync(join(copy, 'audit.ndjson'), 'utf8').trimEnd().split('\n');
+  const manifest = JSON.parse(readFileSync(join(copy, 'manifest.json'), 'utf8')) as Manifest;
+  const out = edit({ lines, manifest });
+  if (out.lines) writeFileSync(join(copy, 'audit.ndjson'), `${out.lines.join('\n')}\n`);
+  if (out.manifest) writeFileSync(join(copy, 'manifest.json'), JSON.stringify(out.manifest));
+  return copy;
+}
+
+const entryAt = (lines: string[], index: number): AuditEntry =>
+  fromAuditEvent(JSON.parse(lines[index] as string));
+const lineOf = (entry: AuditEntry): string => JSON.stringify(toAuditEvent(entry));
+const resign = (manifest: Manifest, changes: Partial<Manifest>): Manifest => {
+  const { signature: _s, ...body } = { ...manifest, ...changes };
+  void _s;
+  return signManifest(body, privatePkcs8);
+};
+
+describe('audit export and verify', () => {
+  it('verifies an intact bundle, trusting its fingerprint', async () => {
+    expect(await verifyBundle(bundle, { trust: fingerprint })).toMatchObject({
+      valid: true,
+      entries: 40,
+      firstSequence: 1,
+      lastSequence: 40,
+    });
+  });
+
+  it('prints "valid: N entries, seq A..B" and exits 0 from the command line, exits 1 naming the bad line', () => {
+    const smsp = (args: string[]) => {
+      try {
+        return {
+          code: 0,
+          out: execFileSync('npx', ['tsx', 'test/tools/smsp.ts', 'audit', ...args], { cwd: root }).toString(),
+        };
+      } catch (error) {
+        const e = error as { status: number; stdout: Buffer };
+        return { code: e.status, out: e.stdout.toString() };
+      }
+    };
+    expect(smsp(['verify', bundle, '--trust', fingerprint])).toEqual({
+      code: 0,
+      out: 'valid: 40 entries, seq 1..40\n',
+    });
+    const broken = tampered(({ lines }) => ({
+      lines: lines.map((l, i) => (i === 6 ? l.replace('PHARM-01', 'PHARM-02') : l)),
+    }));
+    const result = smsp(['verify', broken]);
+    expect(result.code).toBe(1);
+    expect(result.out).toMatch(/^invalid: audit\.ndjson:7: changed: /);
+  });
+
+  it('names a changed line', async () => {
+    const copy = tampered(({ lines }) => ({
+      lines: lines.map((l, i) =>
+        i === 9 ? lineOf({ ...entryAt(lines, 9), displayName: 'SOMEONE, Else' }) : l,
+      ),
+    }));
+    expect(await verifyBundle(copy)).toMatchObject({
+      valid: false,
+      problem: 'changed',
+      where: 'audit.ndjson:10',
+    });
+  });
+
+  it('names a changed line whose hash was recomputed', async () => {
+    const copy = tampered(({ lines }) => {
+      const altered = { ...entryAt(lines, 9), nhsNumber: '9990281025' };
+      return { lines: lines.map((l, i) => (i === 9 ? lineOf({ ...altered, hash: chainHash(altered) }) : l)) };
+    });
+    expect(await verifyBundle(copy)).toMatchObject({
+      valid: false,
+      problem: 'changed',
+      where: 'audit.ndjson:10',
+    });
+  });
+
+  it('detects a line that is not an AuditEvent', async () => {
+    const copy = tampered(({ lines }) => ({
+      lines: lines.map((l, i) => (i === 3 ? '{"resourceType":' : l)),
+    }));
+    expect(await verifyBundle(copy)).toMatchObject({
+      valid: false,
+      problem: 'changed',
+      where: 'audit.ndjson:4',
+    });
+  });
+
+  it('detects a missing line in the middle and at the end', async () => {
+    const middle = tampered(({ lines }) => ({ lines: lines.filter((_, i) => i !== 19) }));
+    const result = await verifyBundle(middle);
+    expect(result).toMatchObject({ valid: false, problem: 'missing', where: 'audit.ndjson:20' });
+    expect(result.valid ? '' : result.reason).toMatch(/seq 20 is missing/);
+    const end = tampered(({ lines }) => ({ lines: lines.slice(0, -1) }));
+    expect(await verifyBundle(end)).toMatchObject({
+      valid: false,
+      problem: 'missing',
+      where: 'audit.ndjson:40',
+    });
+  });
+
+  it('detects reordered lines', async () => {
+    const copy = tampered(({ lines }) => {
+      const swapped = [...lines];
+      [swapped[14], swapped[15]] = [lines[15] as string, lines[14] as string];
+      return { lines: swapped };
+    });
+    const result = await verifyBundle(copy);
+    expect(result).toMatchObject({ valid: false, problem: 'reordered', where: 'audit.ndjson:15' });
+    expect(result.valid ? '' : result.reason).toMatch(/seq 15 is at line 16/);
+  });
+
+  it('detects an extra line, repeated or appended with a valid hash', async () => {
+    const repeated = tampered(({ lines }) => ({
+      lines: [...lines.slice(0, 11), lines[10] as string, ...lines.slice(11)],
+    }));
+    expect(await verifyBundle(repeated)).toMatchObject({
+      valid: false,
+      problem: 'extra',
+      where: 'audit.ndjson:12',
+    });
+    const appended = tampered(({ lines }) => {
+      const last = entryAt(lines, lines.length - 1);
+      const forged = { ...last, sequence: last.sequence + 1, prevHash: last.hash, type: 'session.logout' };
+      return { lines: [...lines, lineOf({ ...forged, hash: chainHash(forged) })] };
+    });
+    expect(await verifyBundle(appended)).toMatchObject({
+      valid: false,
+      problem: 'extra',
+      where: 'audit.ndjson:41',
+    });
+  });
+
+  it('detects a manifest that does not belong to the lines, even when properly signed', async () => {
+    const copy = tampered(({ manifest }) => ({
+      manifest: resign(manifest, { previousHash: 'a'.repeat(64) }),
+    }));
+    expect(await verifyBundle(copy)).toMatchObject({
+      valid: false,
+      problem: 'manifest mismatch',
+      where: 'audit.ndjson:1',
+    });
+  });
+
+  it('detects an edited manifest (bad signature)', async () => {
+    const copy = tampered(({ manifest }) => ({ manifest: { ...manifest, entries: 39, lastSequence: 39 } }));
+    expect(await verifyBundle(copy)).toMatchObject({
+      valid: false,
+      problem: 'bad signature',
+      where: 'manifest.json',
+    });
+  });
+
+  it('detects a bundle re-signed with another key when a fingerprint is trusted', async () => {
+    const other = generateKeyPairSync('ed25519');
+    const spki = other.publicKey.export({ format: 'der', type: 'spki' });
+    const copy = tampered(({ manifest }) => {
+      const { signature: _s, ...body } = manifest;
+      void _s;
+      return {
+        manifest: signManifest(
+          { ...body, publicKey: spki.toString('base64'), keyFingerprint: fingerprintOf(spki) },
+          other.privateKey.export({ format: 'der', type: 'pkcs8' }),
+        ),
+      };
+    });
+    expect(await verifyBundle(copy, { trust: fingerprint })).toMatchObject({
+      valid: false,
+      problem: 'untrusted key',
+      where: 'manifest.json',
+    });
+  });
+
+  it('detects a changed CSV', async () => {
+    copies += 1;
+    const copy = join(dir, `copy-${copies}`);
+    cpSync(bundle, copy, { recursive: true });
+    const csv = readFileSync(join(copy, 'audit.csv'), 'utf8');
+    writeFileSync(join(copy, 'audit.csv'), csv.replace('LOCUM', 'LOCAL'));
+    expect(await verifyBundle(copy)).toMatchObject({ valid: false, problem: 'changed', where: 'audit.csv' });
+  });
+
+  it('exports only the requested time range, verifiable on its own', async () => {
+    const store = AuditStore.open(join(dir, 'audit.db'), key);
+    try {
+      const all = [...store.entries({})];
+      const from = all[10]?.at;
+      const to = all[20]?.at;
+      const out = join(dir, 'range');
+      const summary = exportBundle(store, {
+        dir: out,
+        range: { from, to },
+        workstation: 'PHARM-01',
+        exportedBy: null,
+      });
+      expect(summary).toMatchObject({ entries: 10, firstSequence: 11, lastSequence: 20 });
+      expect(await verifyBundle(out, { trust: fingerprint })).toMatchObject({ valid: true, entries: 10 });
+      const manifest = JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8')) as Manifest;
+      expect(manifest.previousHash).toBe(all[9]?.hash);
+      expect(() =>
+        exportBundle(store, { dir: out, range: {}, workstation: 'PHARM-01', exportedBy: null }),
+      ).toThrow(/not empty/);
+    } finally {
+      store.close();
+    }
+  });
+});
