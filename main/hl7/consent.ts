@@ -1,8 +1,24 @@
-// ACS permissions (spine-hl7v3.md section 9) to ConsentState: GET_RESOURCE_PERMISSIONS_RESPONSE,
-// the permissions block of the Spine-2 event list, and set requests. Absent assertion = Ask.
+// ACS permissions (spine-hl7v3.md section 9) read from GET_RESOURCE_PERMISSIONS_RESPONSE, the
+// permissions block of the Spine-2 event list, and set requests. Mapping to ConsentState (absent
+// assertion = Ask) is in mappers.ts.
 import type { AcsPermission } from './types';
-import type { XmlElement } from './xml';
+import { child, descendants, path, textOf, type XmlElement } from './xml';
 
-export function readPermissions(_root: XmlElement): AcsPermission[] {
-  return [];
+export function readPermissions(root: XmlElement): AcsPermission[] {
+  const controlAct = child(root, 'ControlActEvent');
+  const out: AcsPermission[] = [];
+  for (const assertion of descendants(controlAct, 'accessControlAssertion')) {
+    const permission = textOf(child(assertion, 'permission'));
+    if (!permission) continue;
+    out.push({
+      context: textOf(path(assertion, 'function/context')),
+      code: textOf(path(assertion, 'function/code')),
+      permission,
+      resourceType: textOf(path(assertion, 'resource/type')),
+      resourceId: textOf(path(assertion, 'resource/Id')),
+      accessorType: textOf(path(assertion, 'accessor/type')),
+      accessorName: textOf(path(assertion, 'accessor/accessorId/name')),
+    });
+  }
+  return out;
 }

@@ -433,10 +433,12 @@ function splitMultipart(body: Buffer, boundary: string): MimePart[] {
     if (body[start] === 0x0d) start += 1;
     if (body[start] === 0x0a) start += 1;
     const next = body.indexOf(delimiter, start);
-    if (next === -1) {
-      throw new Hl7ParseError('Multipart body is not terminated by its closing boundary', 'malformed');
-    }
-    let end = next;
+    // Tolerate a last delimiter without its closing `--`, and a body that simply ends (as some
+    // MHS samples do): the last part then runs to the end of the body.
+    if (next === -1 && body.subarray(start).toString('latin1').trim() === '') return parts;
+    const last = next === -1;
+    let end = last ? body.length : next;
+    while (last && (body[end - 1] === 0x0a || body[end - 1] === 0x0d)) end -= 1;
     if (body[end - 1] === 0x0a) end -= 1;
     if (body[end - 1] === 0x0d) end -= 1;
     const chunk = body.subarray(start, end);
@@ -454,6 +456,7 @@ function splitMultipart(body: Buffer, boundary: string): MimePart[] {
       if (colon > 0) headers[line.slice(0, colon).trim().toLowerCase()] = line.slice(colon + 1).trim();
     }
     parts.push({ headers, raw: split === -1 ? Buffer.alloc(0) : chunk.subarray(split + gap) });
+    if (last) return parts;
     index = next;
   }
   throw new Hl7ParseError(`Multipart body has more than ${MAX_PARTS} parts`, 'malformed');
@@ -502,10 +505,15 @@ export function parseEbxmlMessage(contentType: string, body: string | Uint8Array
   if (!boundary) throw new Hl7ParseError('multipart/related without a boundary', 'malformed');
   const parts = splitMultipart(bytes, boundary).map(decodePart);
   const [first, second, ...rest] = parts;
-  if (!first?.text) throw new Hl7ParseError('ebXML message has no header part', 'malformed');
+  if (!first) throw new Hl7ParseError('ebXML message has no header part', 'malformed');
+  // Spec 4.1: the ebXML header is the first part and must be XML.
+  if (first.text === null)
+    throw new Hl7ParseError('The first MIME part is not the ebXML header (not text/XML)', 'malformed');
   const header = readEbxmlHeader(parseXml(first.text));
   if (header.kind !== 'message')
     return { header, hl7: null, attachments: [second, ...rest].filter((p) => p !== undefined) };
-  if (!second?.text) throw new Hl7ParseError('ebXML message has no HL7 payload part', 'malformed');
+  if (!second) return { header, hl7: null, attachments: [] };
+  if (second.text === null)
+    throw new Hl7ParseError('The ebXML HL7 payload part is not text/XML', 'malformed');
   return { header, hl7: second.text, attachments: rest };
 }

@@ -194,7 +194,8 @@ export function readSoapEnvelope(envelope: XmlElement): ParsedSoapEnvelope {
   } else if (first) {
     // Why: sync replies wrap the HL7 in an operation element (spec 3.3); a request does not.
     const inner = elements(first)[0];
-    const looksLikeHl7 = child(first, 'interactionId') !== null;
+    const looksLikeHl7 =
+      child(first, 'interactionId') !== null || /_IN(?:\d{6}[A-Z]{2}|UK)\d{2}$/.test(first.local);
     if (!looksLikeHl7 && inner) {
       bodyWrapper = first.local;
       hl7Element = inner;

@@ -161,7 +161,8 @@ export function parseXml(text: string, options: ParseXmlOptions = {}): XmlElemen
   const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
   const valid = XMLValidator.validate(body, { allowBooleanAttributes: false });
   if (valid !== true) {
-    const { msg, line, col } = valid.err;
+    const { msg, line } = valid.err;
+    const col = Number.isFinite(valid.err.col) ? valid.err.col : 1;
     throw new Hl7ParseError(`Malformed XML at line ${line}, column ${col}: ${msg}`, 'malformed', line, col);
   }
   let raw: unknown;
