@@ -73,7 +73,10 @@ async function generate(dir: string, label: string): Promise<void> {
       '-out',
       f('ca.pem'),
     ]);
-    const issue = async (name: string, cn: string, server: boolean): Promise<void> => {
+    // Both identities carry serverAuth + clientAuth and the loopback names: the client's
+    // identity also serves its inbound listener (Spine posts async replies to it, spec 4.4), and
+    // the sandbox presents its server identity when it posts those replies.
+    const issue = async (name: string, cn: string): Promise<void> => {
       await ecKey(f(`${name}-key.pem`));
       await openssl([
         'req',
@@ -96,14 +99,15 @@ async function generate(dir: string, label: string): Promise<void> {
         '-addext',
         'keyUsage=critical,digitalSignature,keyAgreement',
         '-addext',
-        `extendedKeyUsage=${server ? 'serverAuth' : 'clientAuth'}`,
-        ...(server ? ['-addext', 'subjectAltName=DNS:localhost,IP:127.0.0.1'] : []),
+        'extendedKeyUsage=serverAuth,clientAuth',
+        '-addext',
+        'subjectAltName=DNS:localhost,IP:127.0.0.1',
         '-out',
         f(`${name}-cert.pem`),
       ]);
     };
-    await issue('server', 'localhost', true);
-    await issue('client', 'smsp-client.sandbox.invalid', false);
+    await issue('server', 'localhost');
+    await issue('client', 'smsp-client.sandbox.invalid');
     // The CA key is discarded: nothing else is ever issued from this CA.
     for (const name of ['server-key.pem', 'client-key.pem', 'server-cert.pem', 'client-cert.pem']) {
       await rename(f(name), join(dir, name));

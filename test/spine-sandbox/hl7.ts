@@ -111,3 +111,14 @@ export const pdsIssue = (code: string, displayName: string, qualifier: 'ER' | 'W
   codeSystem: OID.pdsIssue,
   qualifier,
 });
+
+/** An MCCI AE/AR chosen by a fault rule. */
+export function ackFault(
+  base: Omit<Reply, 'interactionId' | 'ack'>,
+  fault: { readonly ackCode?: 'AE' | 'AR'; readonly code?: string; readonly display?: string },
+): string {
+  const ack = fault.ackCode ?? 'AE';
+  const code = fault.code ?? (ack === 'AR' ? '502' : '500');
+  const display = fault.display ?? (ack === 'AR' ? 'Service Not Available' : 'System Error - no retry');
+  return mcci({ ...base, ack }, { issues: [psisIssue(code, display)] });
+}

@@ -7,12 +7,23 @@ import type { Socket } from 'node:net';
 import { mkdir } from 'node:fs/promises';
 import type { IdentityService } from './identity/index';
 import { ensurePki } from './certs';
-import { FaultBook, loadFaultsFile, FaultRules, type FaultRule, type FaultKind } from './faults';
+import {
+  FaultBook,
+  loadFaultsFile,
+  FaultRules,
+  type FaultRule,
+  type FaultKind,
+  type FaultTarget,
+} from './faults';
 import { createState, loadPack, type SandboxState } from './patients';
 import { answerSync, peekSync, type Answer, type SandboxIdentity } from './sync';
+import { AsyncService, type Delivery, type InboundTarget } from './async';
+import { nhsNumberOf } from './soap';
+import { soapFault, faultDescriptions } from './errors';
 
 export type { FaultRule } from './faults';
 export type { SandboxState } from './patients';
+export type { Delivery, InboundTarget } from './async';
 export { INTERACTIONS, RELIABILITY } from './interactions';
 
 export interface SandboxOptions {
@@ -31,6 +42,14 @@ export interface SandboxOptions {
    * sandbox's own transport tests turn it off so they do not depend on it.
    */
   readonly identity?: boolean;
+  /** Async replies: delay before ready (default 20 ms), façade Retry-After in ms (default 50). */
+  readonly replyDelayMs?: number;
+  readonly retryAfterMs?: number;
+  /** Inbound delivery: attempts (default 3) and interval (default 200 ms). */
+  readonly deliveryAttempts?: number;
+  readonly deliveryIntervalMs?: number;
+  /** How long façade replies are kept (default 5 min). */
+  readonly retentionMs?: number;
   /** Patient pack; defaults to test/spine-sandbox/patients.json. */
   readonly packFile?: string;
 }
@@ -48,6 +67,12 @@ export interface SandboxHandle {
   readonly clientPartyKey: string;
   setFaults(rules: readonly FaultRule[]): void;
   clearFaults(): void;
+  /** Fault rules still live (one-shot rules disappear once used). */
+  faults(): readonly FaultRule[];
+  /** Deliver async replies to the client's inbound endpoint (null: façade only). */
+  setInbound(target: InboundTarget | null): void;
+  /** Every inbound delivery attempted, with its outcome. */
+  readonly deliveries: readonly Delivery[];
   /** Patients, consent, documents and uploads as the sandbox holds them now. */
   readonly state: SandboxState;
   close(): Promise<void>;
@@ -68,7 +93,7 @@ const delay = (ms: number): Promise<void> => new Promise((resolve) => setTimeout
 
 class BodyTooLarge extends Error {}
 
-async function readBody(req: IncomingMessage): Promise<string> {
+async function readBody(req: IncomingMessage): Promise<Buffer> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of req) {
@@ -77,7 +102,7 @@ async function readBody(req: IncomingMessage): Promise<string> {
     if (size > MAX_BODY) throw new BodyTooLarge();
     chunks.push(buf);
   }
-  return Buffer.concat(chunks).toString('utf8');
+  return Buffer.concat(chunks);
 }
 
 function headerOf(req: IncomingMessage, name: string): string | undefined {
@@ -100,10 +125,13 @@ export async function startSandbox(options: SandboxOptions): Promise<SandboxHand
   const timers = new Set<NodeJS.Timeout>();
   let identity: IdentityService | null = null;
   // The URL is known once the server listens.
-  const ids: { -readonly [K in keyof SandboxIdentity]: SandboxIdentity[K] } = {
+  const ids: { -readonly [K in keyof SandboxIdentity]: SandboxIdentity[K] } & {
+    knownPartyKeys: ReadonlySet<string>;
+  } = {
     ...SANDBOX_IDS,
     url: '',
     knownAsids: new Set([SANDBOX_IDS.clientAsid]),
+    knownPartyKeys: new Set([SANDBOX_IDS.clientPartyKey]),
   };
 
   const send = (
@@ -124,10 +152,9 @@ export async function startSandbox(options: SandboxOptions): Promise<SandboxHand
   const transportFault = async (
     req: IncomingMessage,
     res: ServerResponse,
-    target: { interaction: string | null; nhsNumber: string | null },
+    t: FaultTarget,
     started: number,
   ): Promise<{ handled: boolean; waited: number }> => {
-    const t = { ...target, header: headerOf(req, 'X-Sandbox-Fault') ?? null };
     const kinds: FaultKind[] = [
       'latency',
       'timeout',
@@ -160,7 +187,6 @@ export async function startSandbox(options: SandboxOptions): Promise<SandboxHand
         req.socket.resetAndDestroy();
         return { handled: true, waited };
       case 'soap-fault': {
-        const { soapFault, faultDescriptions } = await import('./errors');
         const code = rule.code ?? '200';
         send(
           res,
@@ -229,7 +255,7 @@ export async function startSandbox(options: SandboxOptions): Promise<SandboxHand
       return;
     }
     try {
-      const rules = FaultRules.parse(JSON.parse(await readBody(req)));
+      const rules = FaultRules.parse(JSON.parse((await readBody(req)).toString('utf8')));
       faults.set(rules);
       send(
         res,
@@ -249,16 +275,38 @@ export async function startSandbox(options: SandboxOptions): Promise<SandboxHand
     }
   };
 
+  const asyncService = new AsyncService({
+    state,
+    ids,
+    faults,
+    tls: { key: pki.serverKeyPem, cert: pki.serverCertPem, ca: pki.caPem },
+    replyDelayMs: options.replyDelayMs ?? 20,
+    retryAfterMs: options.retryAfterMs ?? 50,
+    deliveryAttempts: options.deliveryAttempts ?? 3,
+    deliveryIntervalMs: options.deliveryIntervalMs ?? 200,
+    retentionMs: options.retentionMs ?? 5 * 60_000,
+  });
+
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const started = Number(process.hrtime.bigint());
     if (identity && (await identity.handle(req, res))) return;
     const url = new URL(req.url ?? '/', 'https://127.0.0.1');
     if (url.pathname === '/_admin/faults') return admin(req, res, started);
-    if (req.method !== 'POST' || url.pathname !== '/sync-service') {
+    if (url.pathname === '/_admin/inbound') return adminInbound(req, res, started);
+    if (req.method === 'GET' && url.pathname.startsWith('/_poll/')) {
+      const polled = asyncService.poll(url.pathname.slice('/_poll/'.length));
+      send(res, polled, started, polled.headers);
+      return;
+    }
+    const sync = url.pathname === '/sync-service';
+    const async_ =
+      url.pathname === '/reliablemessaging/reliablerequest' ||
+      url.pathname === '/reliablemessaging/queryrequest';
+    if (req.method !== 'POST' || (!sync && !async_)) {
       send(res, { status: 404, contentType: 'text/plain', body: 'not found' }, started);
       return;
     }
-    let body: string;
+    let body: Buffer;
     try {
       body = await readBody(req);
     } catch (error) {
@@ -270,21 +318,61 @@ export async function startSandbox(options: SandboxOptions): Promise<SandboxHand
       throw error;
     }
     const began = Number(process.hrtime.bigint());
-    const parsed = peekSync(body, headerOf(req, 'SOAPAction'));
-    const target =
-      parsed instanceof Error
-        ? { interaction: null, nhsNumber: null }
-        : { interaction: parsed.hl7.interactionId, nhsNumber: null as string | null };
-    const answer = answerSync(state, ids, parsed);
-    const { handled, waited } = await transportFault(
-      req,
-      res,
-      { interaction: answer.interaction ?? target.interaction, nhsNumber: answer.nhsNumber },
-      began,
-    );
+    const soapAction = headerOf(req, 'SOAPAction') ?? '';
+    const header = headerOf(req, 'X-Sandbox-Fault') ?? null;
+    if (sync) {
+      const parsed = peekSync(body.toString('utf8'), soapAction);
+      const target =
+        parsed instanceof Error
+          ? { interaction: null, nhsNumber: null, header }
+          : { interaction: parsed.hl7.interactionId, nhsNumber: nhsNumberOf(parsed.hl7.root), header };
+      const { handled, waited } = await transportFault(req, res, target, began);
+      if (handled) return;
+      // Faults are chosen before the request is processed, so a faulted request changes nothing.
+      const answer = answerSync(state, ids, parsed, faults.take(target, ['ack']));
+      send(res, answer, began + waited * 1e6);
+      return;
+    }
+    const target = { ...asyncService.peek(headerOf(req, 'Content-Type') ?? '', body), header };
+    const { handled, waited } = await transportFault(req, res, target, began);
     if (handled) return;
-    // Processing time excludes deliberate delays.
-    send(res, answer, began + waited * 1e6);
+    const answer = asyncService.accept(
+      url.pathname,
+      headerOf(req, 'Content-Type') ?? '',
+      soapAction,
+      body,
+      faults.take(target, ['ack', 'async-delay', 'async-drop', 'async-duplicate']),
+      faults.take(target, ['ebxml-error']),
+    );
+    send(res, answer, began + waited * 1e6, answer.headers);
+  };
+
+  const adminInbound = async (req: IncomingMessage, res: ServerResponse, started: number): Promise<void> => {
+    if (!isLoopback(req) || req.method !== 'POST') {
+      send(res, { status: 403, contentType: 'text/plain', body: 'loopback POST only' }, started);
+      return;
+    }
+    try {
+      const raw = JSON.parse((await readBody(req)).toString('utf8')) as {
+        url?: unknown;
+        ca?: unknown;
+      } | null;
+      if (raw === null) asyncService.setInbound(null);
+      else if (typeof raw.url === 'string' && new URL(raw.url).protocol === 'https:') {
+        asyncService.setInbound({ url: raw.url, ...(typeof raw.ca === 'string' ? { ca: raw.ca } : {}) });
+      } else throw new Error('expected {"url": "https://…", "ca"?: PEM or path} or null');
+      send(res, { status: 204, contentType: 'text/plain', body: '' }, started);
+    } catch (error) {
+      send(
+        res,
+        {
+          status: 400,
+          contentType: 'text/plain',
+          body: error instanceof Error ? error.message : 'bad request',
+        },
+        started,
+      );
+    }
   };
 
   const server: Server = createServer(
@@ -346,9 +434,13 @@ export async function startSandbox(options: SandboxOptions): Promise<SandboxHand
     ...SANDBOX_IDS,
     setFaults: (rules) => faults.set(rules),
     clearFaults: () => faults.clear(),
+    faults: () => faults.list(),
+    setInbound: (target) => asyncService.setInbound(target),
+    deliveries: asyncService.deliveries,
     state,
     close: async () => {
       for (const t of timers) clearTimeout(t);
+      asyncService.close();
       await identity?.close();
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       for (const s of sockets) s.destroy();

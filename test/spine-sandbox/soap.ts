@@ -2,7 +2,18 @@
 // applies to it (3.2 header rules, 2.1 interaction/ASID agreement); builds the reply envelope.
 import { RuleViolation } from './errors';
 import { OID, newId } from './hl7';
-import { attr, child, children, esc, parseXml, path, text, XmlError, type XmlElement } from './xml';
+import {
+  attr,
+  child,
+  children,
+  descendants,
+  esc,
+  parseXml,
+  path,
+  text,
+  XmlError,
+  type XmlElement,
+} from './xml';
 
 export interface Hl7Message {
   readonly root: XmlElement;
@@ -163,4 +174,16 @@ export function syncReply(reply: SyncReplyEnvelope): string {
     `<wsa:RelatesTo>${esc(reply.relatesTo)}</wsa:RelatesTo></SOAP-ENV:Header>` +
     `<SOAP-ENV:Body><${reply.bodyWrapper}>${reply.hl7}</${reply.bodyWrapper}></SOAP-ENV:Body></SOAP-ENV:Envelope>`
   );
+}
+
+/** The NHS number a request concerns (first NHS-number-rooted id/value), for faults and audit. */
+export function nhsNumberOf(root: XmlElement | undefined): string | null {
+  if (!root) return null;
+  for (const name of ['value', 'id', 'resourceContext']) {
+    for (const e of descendants(root, name)) {
+      if (attr(e, 'root') === '2.16.840.1.113883.2.1.4.1' && attr(e, 'extension'))
+        return attr(e, 'extension') ?? null;
+    }
+  }
+  return null;
 }

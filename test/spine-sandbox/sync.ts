@@ -3,12 +3,15 @@
 // faults (HTTP 500); HL7 ControlAct violations are MCCI_IN010000UK13 AR with acknowledgementDetail
 // 202 "HL7 Validation Error" (spec 3.4, generateHL7MCCI.xsl); business errors are AE/QUQI at 200.
 import { RuleViolation, faultForRule, soapFault } from './errors';
-import { mcci, type Reply } from './hl7';
+import type { FaultRule } from './faults';
+import { ackFault as ackReply, mcci, type Reply } from './hl7';
 import { interactionById } from './interactions';
+import { getPermissions, hasPermissions, setPermissions } from './acs';
 import { advancedTrace, retrieval, simpleTrace } from './pds';
+import { eventList, eventQuery } from './psis';
 import type { SandboxState } from './patients';
-import { authorProblem, parseSyncRequest, syncReply, type SyncRequest } from './soap';
-import { attr, descendants, type XmlElement } from './xml';
+import { authorProblem, nhsNumberOf, parseSyncRequest, syncReply, type SyncRequest } from './soap';
+import type { XmlElement } from './xml';
 
 export interface SandboxIdentity {
   readonly spineAsid: string;
@@ -55,20 +58,13 @@ export function registerSync(id: string, reply: Handler): void {
 
 registerSync('QUPA_IN000008UK02', retrieval);
 registerSync('QUPA_IN000005UK01', simpleTrace);
+registerSync('QUPC_IN180000SM04', eventList);
+registerSync('QUPC_IN190000UK04', eventQuery);
+registerSync('GET_RESOURCE_PERMISSIONS_INUK01', getPermissions);
+registerSync('SET_RESOURCE_PERMISSIONS_INUK01', setPermissions);
+registerSync('HAS_RESOURCE_PERMISSIONS_INUK01', hasPermissions);
 // Advanced trace is async express, but its reply builder is reused by the query endpoint.
 export { advancedTrace };
-
-/** The NHS number a request concerns (first NHS-number-rooted id/value), for faults and audit. */
-export function nhsNumberOf(root: XmlElement | undefined): string | null {
-  if (!root) return null;
-  for (const name of ['value', 'id', 'resourceContext']) {
-    for (const e of descendants(root, name)) {
-      if (attr(e, 'root') === '2.16.840.1.113883.2.1.4.1' && attr(e, 'extension'))
-        return attr(e, 'extension') ?? null;
-    }
-  }
-  return null;
-}
 
 export function peekSync(body: string, soapAction: string | undefined): SyncRequest | RuleViolation {
   try {
@@ -83,6 +79,7 @@ export function answerSync(
   state: SandboxState,
   id: SandboxIdentity,
   parsed: SyncRequest | RuleViolation,
+  ackFault: FaultRule | null = null,
 ): Answer {
   if (parsed instanceof RuleViolation) {
     return {
@@ -110,12 +107,18 @@ export function answerSync(
     return fail('UNKNOWN_ASID', `sender ASID ${hl7.sndAsid} is not registered`);
   const base: ReplyBase = { refToId: hl7.id, clientAsid: hl7.sndAsid, spineAsid: id.spineAsid };
   const problem = authorProblem(hl7.controlAct);
-  const content = problem
-    ? mcci(
-        { ...base, ack: 'AR', ackDetail: { code: '202', displayName: `HL7 Validation Error - ${problem}` } },
-        {},
-      )
-    : handler.reply(state, hl7.root, base, null);
+  const content = ackFault
+    ? ackReply(base, ackFault)
+    : problem
+      ? mcci(
+          {
+            ...base,
+            ack: 'AR',
+            ackDetail: { code: '202', displayName: `HL7 Validation Error - ${problem}` },
+          },
+          {},
+        )
+      : handler.reply(state, hl7.root, base, null);
   return {
     status: 200,
     body: syncReply({

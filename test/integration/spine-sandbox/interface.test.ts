@@ -30,7 +30,7 @@ describe('mutual TLS', () => {
     expect(reply.status).toBe(200);
     expect(reply.body).toContain('<retrievalQueryResponse><QUPA_IN000009UK03');
     expect(reply.body).toContain('extension="9000000009"');
-    expect(reply.body).toContain('<family>Smith</family>');
+    expect(reply.body).toContain('<family>Fairbairn</family>');
     expect(Number(reply.headers['x-sandbox-processing-ms'])).toBeGreaterThanOrEqual(0);
   });
 
