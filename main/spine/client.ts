@@ -60,6 +60,11 @@ export interface SpineClientOptions {
   readonly log: Logger;
   readonly events: EventBus;
   readonly audit: AuditSink;
+  /**
+   * The outbox database key (32 bytes). The Electron host supplies it safeStorage-wrapped like the
+   * audit key; without it the transport uses `<dataDir>/outbox.key` (created 0600, refused if wider).
+   */
+  readonly outboxKey?: Buffer;
 }
 
 /**

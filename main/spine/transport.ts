@@ -55,10 +55,18 @@ const changesRecord = (interactionId: string): boolean =>
   recordChanging.has(interactionId) || interactionId.startsWith('REPC_');
 
 export interface SpineTransportOptions extends SpineClientOptions {
-  /** The outbox database key (Electron: safeStorage-wrapped); default `<dataDir>/outbox.key`. */
-  readonly outboxKey?: Buffer;
   /** Resume unfinished outbox messages on start (default true). */
   readonly resume?: boolean;
+  /** Diagnostics: called after every HTTP exchange, in the caller's async context (benchmarks). */
+  readonly onExchange?: (exchange: ExchangeRecord) => void;
+}
+
+export interface ExchangeRecord {
+  readonly method: 'GET' | 'POST';
+  readonly url: string;
+  readonly status: number;
+  readonly elapsedMs: number;
+  readonly headers: Readonly<Record<string, string>>;
 }
 
 export interface SpineTransport extends SpineClient {
@@ -136,7 +144,24 @@ export async function createSpineTransport(options: SpineTransportOptions): Prom
   const { config, log, events, audit } = options;
   const spine = parseSpineConfig(config.spine);
   const tlsFiles = spine.mode === 'mhs-adaptor' ? mhsTls(spine) : spine.tls;
-  const http: SpineHttp = createSpineHttp(tlsFiles ? loadTlsMaterial(tlsFiles) : null);
+  const rawHttp: SpineHttp = createSpineHttp(tlsFiles ? loadTlsMaterial(tlsFiles) : null);
+  const observe = options.onExchange;
+  const http: SpineHttp = observe
+    ? {
+        send: async (exchange) => {
+          const reply = await rawHttp.send(exchange);
+          observe({
+            method: exchange.method,
+            url: exchange.url,
+            status: reply.status,
+            elapsedMs: reply.elapsedMs,
+            headers: reply.headers,
+          });
+          return reply;
+        },
+        close: () => rawHttp.close(),
+      }
+    : rawHttp;
   const store: OutboxStore = openOutbox({
     dataDir: options.dataDir,
     ...(options.outboxKey ? { key: options.outboxKey } : {}),
