@@ -27,11 +27,37 @@ export interface SessionOptions {
   readonly workstation?: string;
 }
 
+/** Starts PKCS#11 (in its own supervised processes) from config.smartcard, if a module is allowed. */
+async function startCards(options: SessionOptions): Promise<CardService | null> {
+  const { smartcard } = options.config;
+  const module = smartcard.module ?? smartcard.modules[0];
+  if (!module) return null;
+  const { startCardService } = await import('../../native/pkcs11/start');
+  return startCardService({
+    modules: smartcard.modules,
+    module,
+    env: smartcard.env,
+    pollMs: smartcard.pollMs,
+    ...(options.platform.pkcs11 ? { launcher: options.platform.pkcs11 } : {}),
+  });
+}
+
 export async function createSession(options: SessionOptions): Promise<SessionService> {
-  if (!options.cards) {
-    options.log.warn('no smartcard service: sign-in is unavailable');
+  let cards = options.cards ?? null;
+  if (!cards) {
+    try {
+      cards = await startCards(options);
+    } catch (error) {
+      // Why not stop start-up: the misuse warning and the reason still need a screen; sign-in
+      // simply cannot happen until the smartcard software works.
+      options.log.error('the smartcard service could not start: sign-in is unavailable', { error });
+      return signedOutSession();
+    }
+  }
+  if (!cards) {
+    options.log.warn('no smartcard module is configured (smartcard.modules): sign-in is unavailable');
     return signedOutSession();
   }
   const { createSessionMachine } = await import('./session-machine');
-  return createSessionMachine(options, options.cards);
+  return createSessionMachine(options, cards);
 }

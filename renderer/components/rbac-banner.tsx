@@ -1,0 +1,42 @@
+// The RBAC banner on every signed-in screen (issue 5; product.md 9 "the RBAC banner is always
+// visible"): who is looking at patient data, in which role, for which organisation, with the
+// controls to lock the screen or log out.
+import type { AuthState } from '../../preload/contract';
+import { invoke } from '../lib/api';
+
+export interface RbacBannerProps {
+  readonly state: AuthState;
+}
+
+/** `CONFIDENTIAL: PERSONAL PATIENT DATA accessed by SURNAME, Given – Role – Organisation (ODS: X)` */
+export function rbacBannerText(state: AuthState): string {
+  const role = state.selectedRole;
+  const who = state.user?.displayName ?? '';
+  return role
+    ? `CONFIDENTIAL: PERSONAL PATIENT DATA accessed by ${who} – ${role.jobRoleName} – ${role.organisationName} (ODS: ${role.odsCode})`
+    : `CONFIDENTIAL: PERSONAL PATIENT DATA accessed by ${who}`;
+}
+
+export function RbacBanner({ state }: RbacBannerProps) {
+  return (
+    <div className="app-rbac-banner" role="region" aria-label="Signed-in user">
+      <p className="app-rbac-banner__text">{rbacBannerText(state)}</p>
+      <div className="app-rbac-banner__actions">
+        <button
+          type="button"
+          className="nhsuk-button nhsuk-button--secondary nhsuk-button--small"
+          onClick={() => void invoke('auth.lock', {})}
+        >
+          Lock screen
+        </button>
+        <button
+          type="button"
+          className="nhsuk-button nhsuk-button--secondary nhsuk-button--small"
+          onClick={() => void invoke('auth.logout', {})}
+        >
+          Log out
+        </button>
+      </div>
+    </div>
+  );
+}

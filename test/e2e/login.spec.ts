@@ -1,0 +1,148 @@
+// Smartcard sign-in end to end (issue 5): virtual cards inserted through the "Training card
+// reader" (real SoftHSM2 tokens appearing for the PKCS#11 monitor), the sandbox identity service
+// over mutual TLS, the role picker, the RBAC banner, locking by card removal, unlocking, and a
+// second user's card ending the first user's session and patient context.
+import type { Page } from '@playwright/test';
+import { test, expect, openApp } from './fixtures';
+import { bannerText, enterPasscode, insertCard, removeCard, signIn, trainingUsers } from './login-helper';
+
+const banner = (page: Page) => page.getByRole('region', { name: 'Signed-in user' });
+
+async function currentPatient(page: Page): Promise<unknown> {
+  return page.evaluate(async () => {
+    const bridge = (
+      window as unknown as { smsp: { invoke: (op: string, input: object) => Promise<unknown> } }
+    ).smsp;
+    return bridge.invoke('patients.current', {});
+  });
+}
+
+test('a pharmacist signs in with card, passcode and role; card out locks; same card and passcode unlock', async ({
+  page,
+  app,
+  shot,
+}) => {
+  await openApp(page, app);
+  await expect(page.getByRole('heading', { name: 'Insert or tap your smartcard' })).toBeVisible();
+  await insertCard(page, 'PHARMACIST');
+  await shot(page, 'login-passcode');
+
+  // A wrong passcode says what to do and how many tries are left.
+  await enterPasscode(page, '999999');
+  await expect(page.getByRole('alert').filter({ hasText: 'The passcode is not right' })).toContainText(
+    /tries? left|3 wrong passcodes/,
+  );
+  // Letters never reach the field; fewer than 6 digits is refused before it leaves the screen.
+  await page.getByLabel('Passcode').fill('12ab');
+  await expect(page.getByLabel('Passcode')).toHaveValue('12');
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await expect(page.getByText('Enter your passcode: 6 to 8 digits.').first()).toBeVisible();
+
+  await enterPasscode(page, trainingUsers.PHARMACIST.passcode);
+  await expect(page.getByRole('heading', { name: 'Choose your role' })).toBeVisible({ timeout: 15_000 });
+  const role = page.getByRole('radio', { name: 'Pharmacist – Riverside Pharmacy (ODS: FQ001)' });
+  await expect(role).toBeChecked();
+  await shot(page, 'login-role-picker');
+  await page.getByRole('button', { name: 'Continue' }).click();
+
+  await expect(banner(page)).toContainText(
+    bannerText('PHARMACIST, Test', 'Pharmacist', 'Riverside Pharmacy', 'FQ001'),
+  );
+  await expect(page.getByRole('heading', { name: 'Find a patient' })).toBeVisible();
+  await shot(page, 'login-signed-in');
+
+  // Card out: the screen locks at once and hides the workspace.
+  await removeCard(page);
+  await expect(page.getByRole('heading', { name: 'This session is locked' })).toBeVisible({
+    timeout: 10_000,
+  });
+  await expect(page.getByRole('heading', { name: 'Find a patient' })).toBeHidden();
+  await expect(banner(page)).toHaveCount(0);
+  await shot(page, 'login-locked');
+
+  // Same card back, passcode: unlocked, same role.
+  await insertCard(page, 'PHARMACIST');
+  await enterPasscode(page, trainingUsers.PHARMACIST.passcode, 'Unlock');
+  await expect(banner(page)).toContainText(
+    'PHARMACIST, Test – Pharmacist – Riverside Pharmacy (ODS: FQ001)',
+    {
+      timeout: 15_000,
+    },
+  );
+  await expect(page.getByRole('heading', { name: 'Find a patient' })).toBeVisible();
+});
+
+test("a different user's card ends the locked session and the first user's patient is gone", async ({
+  page,
+  app,
+  shot,
+}) => {
+  await openApp(page, app);
+  await signIn(page, 'PHARMACIST');
+  await page.getByLabel('NHS number', { exact: true }).fill('9000000009');
+  await page.getByRole('button', { name: 'Search', exact: true }).click();
+  await expect
+    .poll(async () => JSON.stringify(await currentPatient(page)), { timeout: 20_000 })
+    .toContain('9000000009');
+
+  await removeCard(page);
+  await expect(page.getByRole('heading', { name: 'This session is locked' })).toBeVisible({
+    timeout: 10_000,
+  });
+  await insertCard(page, 'GENERALPRACTICE');
+  // The previous session ended before the new user could see anything: no lock screen, no name.
+  await expect(page.getByRole('heading', { name: 'Enter your smartcard passcode' })).toBeVisible();
+  await expect(page.getByText('PHARMACIST, Test')).toHaveCount(0);
+  expect(await currentPatient(page)).toEqual({
+    ok: false,
+    error: expect.objectContaining({ code: 'NOT_AUTHENTICATED' }),
+  });
+
+  await enterPasscode(page, trainingUsers.GENERALPRACTICE.passcode);
+  await expect(page.getByRole('heading', { name: 'Choose your role' })).toBeVisible({ timeout: 15_000 });
+  await page.getByRole('button', { name: 'Continue' }).click();
+  await expect(banner(page)).toContainText(
+    bannerText('GENERALPRACTICE, Test', 'Clinical Practitioner Access Role', 'Elm Street Surgery', 'A81001'),
+  );
+  await expect(page.getByRole('heading', { name: 'Find a patient' })).toBeVisible();
+  expect(await currentPatient(page)).toEqual({ ok: true, value: null });
+  await expect(page.getByText('9000000009')).toHaveCount(0);
+  await shot(page, 'login-second-user');
+});
+
+test('a user with no roles is told to contact their Registration Authority', async ({ page, app }) => {
+  await openApp(page, app);
+  await insertCard(page, 'NOROLES');
+  await enterPasscode(page, trainingUsers.NOROLES.passcode);
+  await expect(page.getByRole('alert')).toContainText(
+    'You have no roles that can use this system — contact your Registration Authority',
+    { timeout: 15_000 },
+  );
+  await expect(banner(page)).toHaveCount(0);
+});
+
+test('a locum chooses between two pharmacies and the banner names the one chosen', async ({ page, app }) => {
+  await openApp(page, app);
+  await insertCard(page, 'LOCUM');
+  await enterPasscode(page, trainingUsers.LOCUM.passcode);
+  await expect(page.getByRole('radio')).toHaveCount(2, { timeout: 15_000 });
+  await expect(page.getByRole('radio', { name: /Riverside Pharmacy \(ODS: FQ001\)/ })).not.toBeChecked();
+  await page.getByRole('button', { name: 'Continue' }).click();
+  await expect(page.getByRole('alert')).toContainText('Choose the role you are working in today.');
+  await page.getByRole('radio', { name: /Hillside Pharmacy \(ODS: FQ002\)/ }).check();
+  await page.getByRole('button', { name: 'Continue' }).click();
+  await expect(banner(page)).toContainText(
+    bannerText('LOCUM, Test', 'Pharmacist', 'Hillside Pharmacy', 'FQ002'),
+  );
+  // Log out from the banner; the card is still in, so the passcode prompt is back.
+  await banner(page).getByRole('button', { name: 'Log out' }).click();
+  await expect(page.getByRole('heading', { name: 'Enter your smartcard passcode' })).toBeVisible();
+});
+
+test('an expired card certificate is refused with what to do next', async ({ page, app }) => {
+  await openApp(page, app);
+  await insertCard(page, 'EXPIRED');
+  await enterPasscode(page, trainingUsers.EXPIRED.passcode);
+  await expect(page.getByRole('alert')).toContainText('has expired', { timeout: 15_000 });
+  await expect(page.getByRole('alert')).toContainText('Registration Authority');
+});
