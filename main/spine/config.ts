@@ -107,15 +107,17 @@ export const SpineConfig = z
         sync: z.string().startsWith('/').default('/sync-service'),
         reliable: z.string().startsWith('/').default('/reliablemessaging/reliablerequest'),
         express: z.string().startsWith('/').default('/reliablemessaging/queryrequest'),
-        /** The sync-async façade (spec 4.6; the SCR API posts to `/clinical`). */
-        facade: z.string().startsWith('/').default('/sync-async'),
+        /**
+         * A separate sync-async façade endpoint (spec 4.6; the SCR API posts to `/clinical`). When
+         * absent, polling uses the Content-Location the reliable/express endpoints answer with.
+         */
+        facade: z.string().startsWith('/').optional(),
       })
       .strict()
       .default({
         sync: '/sync-service',
         reliable: '/reliablemessaging/reliablerequest',
         express: '/reliablemessaging/queryrequest',
-        facade: '/sync-async',
       }),
     poll: z
       .object({
@@ -231,7 +233,7 @@ export function resolveRoute(
   const path =
     pattern === 'sync'
       ? spine.paths.sync
-      : spine.replies === 'poll'
+      : spine.replies === 'poll' && spine.paths.facade
         ? spine.paths.facade
         : pattern === 'async-reliable'
           ? spine.paths.reliable

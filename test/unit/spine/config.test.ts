@@ -55,10 +55,15 @@ describe('spine config', () => {
     );
   });
 
-  it('sends async messages to the sync-async façade when replies are polled (the default)', () => {
-    const route = resolveRoute({ asid: '200000001115' }, parseSpineConfig(base), 'QUPC_IN160101UK05');
-    expect(route.endpoint).toBe('https://spine.example.nhs.uk/sync-async');
+  it('sends async messages to a separate sync-async façade when one is configured', () => {
+    const facade = parseSpineConfig({ ...base, paths: { facade: '/clinical' } });
+    const route = resolveRoute({ asid: '200000001115' }, facade, 'QUPC_IN160101UK05');
+    expect(route.endpoint).toBe('https://spine.example.nhs.uk/clinical');
     expect(route.reliable).toBe(false);
+    // Without one, polling follows the Content-Location the query endpoint answers with.
+    expect(resolveRoute({ asid: '200000001115' }, parseSpineConfig(base), 'QUPC_IN160101UK05').endpoint).toBe(
+      'https://spine.example.nhs.uk/reliablemessaging/queryrequest',
+    );
   });
 
   it('lets SDS values per interaction override the defaults', () => {
