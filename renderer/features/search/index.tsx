@@ -230,36 +230,32 @@ export function SearchScreen({ canUsePostcode, onResult }: SearchScreenProps) {
     <section aria-labelledby="search-heading" className="app-search">
       <h1 id="search-heading">Find a patient</h1>
       <Problem title="There is a problem" error={error} />
-      <fieldset className="nhsuk-fieldset">
-        <legend className="nhsuk-fieldset__legend nhsuk-label">Search by</legend>
-        <div className="nhsuk-radios nhsuk-radios--inline">
-          {(
-            [
-              ['nhs-number', 'NHS number search'],
-              ['basic', 'Basic details'],
-              ['advanced', 'Advanced details'],
-            ] as const
-          ).map(([value, label]) => (
-            <div className="nhsuk-radios__item" key={value}>
-              <input
-                className="nhsuk-radios__input"
-                id={`mode-${value}`}
-                type="radio"
-                name="search-mode"
-                checked={mode === value}
-                onChange={() => {
-                  setMode(value);
-                  setError(null);
-                }}
-              />
-              <label className="nhsuk-label nhsuk-radios__label" htmlFor={`mode-${value}`}>
-                {label}
-              </label>
-            </div>
-          ))}
-        </div>
-      </fieldset>
-      <form onSubmit={submit} noValidate>
+      <div className="app-mode-switch" role="tablist" aria-label="Search by">
+        {(
+          [
+            ['nhs-number', 'NHS number search'],
+            ['basic', 'Basic search'],
+            ['advanced', 'Advanced search'],
+          ] as const
+        ).map(([value, label]) => (
+          <button
+            key={value}
+            type="button"
+            role="tab"
+            id={`search-tab-${value}`}
+            aria-controls="search-panel"
+            className={`app-mode-switch__button${mode === value ? ' app-mode-switch__button--active' : ''}`}
+            aria-selected={mode === value}
+            onClick={() => {
+              setMode(value);
+              setError(null);
+            }}
+          >
+            {label}
+          </button>
+        ))}
+      </div>
+      <form onSubmit={submit} noValidate id="search-panel">
         {mode === 'nhs-number' ? (
           <div className="nhsuk-form-group">
             <label className="nhsuk-label" htmlFor="search-nhs-number">
@@ -307,7 +303,7 @@ export function SearchScreen({ canUsePostcode, onResult }: SearchScreenProps) {
                       [
                         ['date', 'Exact date'],
                         ['range', 'Date range'],
-                        ['year', 'Year of birth'],
+                        ['year', 'Year only'],
                       ] as const
                     ).map(([value, label]) => (
                       <div className="nhsuk-radios__item" key={value}>
