@@ -40,7 +40,7 @@ beforeAll(async () => {
       key: listenerPki.serverKeyFile,
       ca: env.sandbox.ca,
       requireClientCert: false,
-      budgetMs: 10_000,
+      budgetMs: 3_000,
     },
   });
   const url = inbound.transport.inboundUrl;
@@ -102,6 +102,23 @@ describe.each([
     const error = await rejection(client().transport.request(documentList('9000000033')));
     expect(error.code).toBe('NO_SCR');
   });
+
+  it('tells the pharmacist when the answer never comes (reply dropped)', async () => {
+    env.sandbox.setFaults([{ kind: 'async-drop', interaction: 'QUPC_IN160101UK05', times: 1 }]);
+    // Polling gets its own short budget; the inbound client waits its configured 3 s.
+    const short =
+      client() === polling ? await makeTransport(env.sandbox, { ...fast, pollBudgetMs: 600 }) : null;
+    try {
+      const started = Date.now();
+      const error = await rejection((short ?? client()).transport.request(documentList('9000000009')));
+      expect(error.code).toBe('SPINE_TIMEOUT');
+      expect(error.message).toMatch(/did not send its answer within .* try again; nothing was changed/);
+      expect(Date.now() - started).toBeLessThan(6_000);
+    } finally {
+      await short?.close();
+      env.sandbox.clearFaults();
+    }
+  });
 });
 
 describe('reliable upload through the outbox (façade polling)', () => {
@@ -153,6 +170,42 @@ describe('reliable upload through the outbox (façade polling)', () => {
     const queued = await polling.transport.enqueue(gpSummaryCall('9000000009'));
     expect((await polling.transport.settle(queued.id, 15_000)).state).toBe('acknowledged');
     expect(uploadsOf(queued.messageId)).toHaveLength(1);
+  });
+
+  it('resends the same message after a response timeout, and Spine records it once', async () => {
+    const quick = await makeTransport(env.sandbox, { ...fast, responseTimeoutMs: 400 });
+    try {
+      env.sandbox.setFaults([{ kind: 'timeout', interaction: 'REPC_IN150016UK05', ms: 2_000, times: 1 }]);
+      const queued = await quick.transport.enqueue(gpSummaryCall('9000000009'));
+      const settled = await quick.transport.settle(queued.id, 15_000);
+      expect(settled.state).toBe('acknowledged');
+      expect(uploadsOf(queued.messageId)).toHaveLength(1);
+    } finally {
+      await quick.close();
+      env.sandbox.clearFaults();
+    }
+  });
+
+  it.each([
+    ['malformed', { kind: 'malformed' as const }, 'malformed'],
+    ['oversized', { kind: 'oversized' as const, bytes: 6 * 1024 * 1024 }, 'oversized'],
+    ['HTTP 503', { kind: 'http-status' as const, status: 503 }, 'HTTP 503'],
+  ])('does not resend after a %s answer: failed after one attempt', async (_name, fault, _what) => {
+    env.sandbox.setFaults([{ ...fault, interaction: 'REPC_IN150016UK05', times: 1 }]);
+    const queued = await polling.transport.enqueue(gpSummaryCall('9000000009'));
+    const settled = await polling.transport.settle(queued.id, 15_000);
+    env.sandbox.clearFaults();
+    expect(settled.state).toBe('failed');
+    expect(settled.message?.length ?? 0).toBeGreaterThan(20);
+    expect(
+      polling.audited.filter((e) => e.messageId === queued.messageId && e.detail?.['state'] === 'sent'),
+    ).toHaveLength(1);
+  });
+
+  it('is acknowledged despite added latency', async () => {
+    env.sandbox.setFaults([{ kind: 'latency', interaction: 'REPC_IN150016UK05', ms: 300, times: 1 }]);
+    const queued = await polling.transport.enqueue(gpSummaryCall('9000000009'));
+    expect((await polling.transport.settle(queued.id, 15_000)).state).toBe('acknowledged');
   });
 
   it('gives up after the configured retries: failed, with what to do next', async () => {

@@ -87,6 +87,12 @@ describe('outbox survives SIGKILL mid-send', () => {
     env.sandbox.clearFaults();
     expect(reported.size).toBe(ROUNDS * PER_ROUND);
 
+    // The kills really interrupted work: Spine had not recorded every upload before the restart.
+    const recordedBeforeDrain = [...reported].filter((id) =>
+      env.sandbox.state.uploads.some((u) => u.messageId === id),
+    );
+    expect(recordedBeforeDrain.length).toBeLessThan(reported.size);
+
     const { child, lines } = start(['drain']);
     expect(await nextJson(lines, 20_000)).toEqual({ ready: true });
     const final = await nextJson(lines, 70_000);
