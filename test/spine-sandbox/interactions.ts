@@ -1,7 +1,8 @@
 // The interactions the sandbox serves, with the routing and reliability values a client needs
 // (spine-hl7v3.md 1, 4.2): service URN, pattern, endpoint path, CPA id, reply interaction. CPA ids
 // for REPC_IN150016UK05, QUPC_IN160101UK05 and QUPA_IN000006UK02 are the ones SDS samples show;
-// the others are the sandbox's own (training values, documented in README.md).
+// for the others the sandbox uses `{interaction}-CPA`, the transport's default when SDS has no value
+// (training values, documented in README.md).
 export type Pattern = 'sync' | 'express' | 'reliable';
 
 export interface InteractionDef {
@@ -50,7 +51,7 @@ export const INTERACTIONS: readonly InteractionDef[] = [
     service: 'urn:nhs:names:services:psisquery',
     pattern: 'express',
     path: '/reliablemessaging/queryrequest',
-    cpaId: 'S20003A000305',
+    cpaId: 'QUPC_IN160103UK05-CPA',
   },
   {
     id: 'REPC_IN150016UK05',
@@ -64,7 +65,7 @@ export const INTERACTIONS: readonly InteractionDef[] = [
     service: 'urn:nhs:names:services:lrs',
     pattern: 'reliable',
     path: '/reliablemessaging/reliablerequest',
-    cpaId: 'S20001A000210',
+    cpaId: 'REPC_IN040000UK15-CPA',
   },
 ];
 
