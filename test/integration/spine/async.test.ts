@@ -39,7 +39,7 @@ beforeAll(async () => {
       cert: listenerPki.serverCertFile,
       key: listenerPki.serverKeyFile,
       ca: env.sandbox.ca,
-      requireClientCert: false,
+      requireClientCert: true,
       budgetMs: 3_000,
     },
   });
