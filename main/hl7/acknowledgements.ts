@@ -67,7 +67,7 @@ const MESSAGES: Readonly<Record<SpineErrorKind, string>> = {
   'consent-withheld':
     'The patient has not given permission for their Summary Care Record to be shared. Ask the patient for permission to view, or use an emergency access reason if your role allows it.',
   'access-refused':
-    'Spine refused access: your smartcard role or legitimate relationship does not allow this. Check your selected role, or ask your Registration Authority.',
+    'Spine refused access to this record: the patient may have withheld consent, or your smartcard role or legitimate relationship does not allow it. Check permission to view and your selected role.',
   'invalid-request':
     'Spine rejected the request as invalid. Check the NHS number and details you entered; if it happens again, report it to your IT service desk.',
   duplicate: 'Spine has already received this message. Check the patient record before sending again.',

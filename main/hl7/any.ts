@@ -5,6 +5,7 @@ import { classifySpineError } from './acknowledgements';
 import { contentTypeParams, parseEbxmlMessage, readEbxmlHeader, type EbxmlHeader } from './ebxml';
 import { toAcknowledgement } from './mappers';
 import { readHl7, type ParsedHl7 } from './parse';
+import { currentAddress } from './patients';
 import { readFault, readSoapEnvelope, type ParsedSoapEnvelope, type SoapFault } from './soap';
 import type { SpineError } from './types';
 import { child, elements, Hl7ParseError, MAX_MESSAGE_BYTES, parseXml, type XmlElement } from './xml';
@@ -255,7 +256,7 @@ export function describeMessage(message: AnyMessage): Record<string, unknown> {
             gender: p.gender,
             birthDate: p.birthDate,
             deathDate: p.deathDate,
-            postcode: (p.addresses.find((a) => a.use === 'H') ?? p.addresses[0])?.postcode ?? null,
+            postcode: currentAddress(p)?.postcode ?? null,
             gpPracticeOds: p.gpPracticeOds,
             serialChangeNumber: p.serialChangeNumber,
           })),

@@ -85,3 +85,6 @@ export type { SpineErrorInput } from './acknowledgements';
 export { parseAny, describeMessage } from './any';
 export type { AnyMessage } from './any';
 export { isoDate, isoDateTime } from './dates';
+export { currentAddress } from './patients';
+export { readGpSummary } from './scr';
+export { sanitiseXhtml, safeText } from './xhtml';

@@ -143,3 +143,19 @@ export function readPatients(root: XmlElement, issues: readonly SpineCode[]): Pa
   }
   return out;
 }
+
+/**
+ * The address to show: the current home address (use H, not ended, latest start), else the
+ * first current address of any use.
+ */
+export function currentAddress(patient: Patient): Address | null {
+  const current = patient.addresses.filter((a) => a.validTo === null);
+  const pool = current.length > 0 ? current : patient.addresses;
+  const home = pool.filter((a) => a.use === 'H');
+  const candidates = home.length > 0 ? home : pool;
+  let best: Address | null = null;
+  for (const address of candidates) {
+    if (!best || (address.validFrom ?? '') > (best.validFrom ?? '')) best = address;
+  }
+  return best;
+}

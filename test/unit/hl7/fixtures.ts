@@ -45,8 +45,10 @@ function valueFor(name: string): string {
   if (key.includes('asid')) return FILLED.asid;
   if (key.includes('party')) return FILLED.partyKey;
   if (key.includes('time') || key.includes('date')) return FILLED.timestamp;
-  if (key.includes('uuid') || key.includes('guid') || key.endsWith('id') || key.includes('messageid')) return FILLED.uuid;
-  if (key.includes('url') || key.includes('address') || key.includes('host')) return 'https://127.0.0.1/sync-service';
+  if (key.includes('uuid') || key.includes('guid') || key.endsWith('id') || key.includes('messageid'))
+    return FILLED.uuid;
+  if (key.includes('url') || key.includes('address') || key.includes('host'))
+    return 'https://127.0.0.1/sync-service';
   if (key.includes('port')) return '443';
   return 'X';
 }
