@@ -1,9 +1,8 @@
-// How a PKCS#11 process is started. The test host forks process-entry.ts with tsx; the Electron
-// app passes a launcher built on utilityProcess (main/electron/pkcs11-launcher.ts) that runs the
-// bundled dist/native/pkcs11-process.cjs. Both give the supervisor the same small handle.
+// How a PKCS#11 process is started. The test host forks process-entry.ts with tsx
+// (source-launcher.ts); the Electron app passes a launcher built on utilityProcess
+// (main/electron/pkcs11-launcher.ts) that runs the bundled dist/native/pkcs11-process.cjs. Both
+// give the supervisor the same small handle.
 import { fork } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 
 export interface Pkcs11ChildHandle {
   readonly pid: number | undefined;
@@ -38,15 +37,8 @@ export function childEnv(env: Readonly<Record<string, string>>): Record<string, 
   return { ...out, ...env };
 }
 
-function defaultEntry(): string {
-  const here = import.meta.url;
-  const ts = fileURLToPath(new URL('./process-entry.ts', here));
-  if (existsSync(ts)) return ts;
-  return fileURLToPath(new URL('./process-entry.js', here));
-}
-
 /** node:child_process.fork of the TS entry through tsx (test host, tests, tools). */
-export function forkLauncher(entry: string = defaultEntry()): Pkcs11Launcher {
+export function forkLauncher(entry: string): Pkcs11Launcher {
   return {
     launch({ name, env }) {
       const child = fork(entry, [name], {

@@ -5,7 +5,8 @@ import { basename } from 'node:path';
 import { CardError, type CardEvent, type CardLogin, type CardService, type CardToken } from './card-service';
 import { resolveAllowedModule } from './allow-list';
 import { cardError } from './errors';
-import { forkLauncher, type Pkcs11Launcher } from './launcher';
+import type { Pkcs11Launcher } from './launcher';
+import type * as SourceLauncherNs from './source-launcher';
 import type { LoginResult, MonitorMode } from './protocol';
 import { Supervisor, type SupervisorStatus } from './supervisor';
 
@@ -41,13 +42,20 @@ export interface Pkcs11CardService extends CardService {
   pids(): { readonly monitor: number | undefined; readonly session: number | undefined };
 }
 
+/** A variable specifier: esbuild leaves this import alone (see source-launcher.ts). */
+async function defaultLauncher(): Promise<Pkcs11Launcher> {
+  const specifier = './source-launcher';
+  const module = (await import(specifier)) as typeof SourceLauncherNs;
+  return module.sourceLauncher();
+}
+
 const tokenKey = (t: CardToken) => `${t.serial}\u0000${t.label}`;
 
 export async function startCardService(options: StartCardServiceOptions): Promise<Pkcs11CardService> {
   const module = resolveAllowedModule(options.modules, options.module);
   const mode: MonitorMode =
     options.monitorMode ?? (/softhsm/i.test(basename(module)) ? 'reinitialise' : 'persistent');
-  const launcher = options.launcher ?? forkLauncher();
+  const launcher = options.launcher ?? (await defaultLauncher());
   const env = options.env ?? {};
   const pollMs = options.pollMs ?? 250;
   const now = options.now ?? Date.now;
