@@ -12,6 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { sandboxSpineConfig } from '../../support/spine-config';
 import { makeSandbox, type SandboxUnderTest } from './harness';
 import type { OutboxItem } from '../../../main/spine/client';
+import { openOutbox } from '../../../main/spine/outbox';
 
 const childFile = fileURLToPath(new URL('./kill-child.ts', import.meta.url));
 const ROUNDS = 5;
@@ -79,19 +80,20 @@ describe('outbox survives SIGKILL mid-send', () => {
         const line = await nextJson(lines, 10_000);
         if (typeof line?.['queued'] === 'string') reported.add(line['queued']);
       }
-      // Kill at a different point of the send each round: 0–250 ms after the last commit.
-      await new Promise((resolve) => setTimeout(resolve, (round * 61) % 250));
+      // Kill at a different point of the send each round (0–250 ms after the last commit); the last
+      // round is killed at once, so the restart always finds messages in flight.
+      await new Promise((resolve) => setTimeout(resolve, ((ROUNDS - 1 - round) * 61) % 250));
       child.kill('SIGKILL');
       await exited(child);
     }
     env.sandbox.clearFaults();
     expect(reported.size).toBe(ROUNDS * PER_ROUND);
 
-    // The kills really interrupted work: Spine had not recorded every upload before the restart.
-    const recordedBeforeDrain = [...reported].filter((id) =>
-      env.sandbox.state.uploads.some((u) => u.messageId === id),
-    );
-    expect(recordedBeforeDrain.length).toBeLessThan(reported.size);
+    // The kills really interrupted work: the outbox still held unfinished messages at restart.
+    const store = openOutbox({ dataDir });
+    const unfinished = store.unfinished().length;
+    store.close();
+    expect(unfinished).toBeGreaterThan(0);
 
     const { child, lines } = start(['drain']);
     expect(await nextJson(lines, 20_000)).toEqual({ ready: true });
