@@ -573,8 +573,18 @@ export async function createSpineTransport(options: SpineTransportOptions): Prom
   const drive = async (id: string): Promise<void> => {
     let current = store.get(id);
     if (!current) return;
-    const route = routeFor(current.interactionId);
-    const changing = changesRecord(current.interactionId);
+    let route: Route;
+    try {
+      route = routeFor(current.interactionId);
+    } catch (error) {
+      // Why: a missing route (configuration being fixed) must not turn a stored message into a
+      // failure; it stays queued and is resumed once Spine is configured again.
+      log.warn('spine: outbox message waits for a Spine route', {
+        uploadId: id,
+        error: (error as Error).message,
+      });
+      return;
+    }
     let failures = 0;
     for (let round = 0; round < 1_000 && !abort.signal.aborted; round += 1) {
       current = store.get(id);
@@ -658,7 +668,6 @@ export async function createSpineTransport(options: SpineTransportOptions): Prom
         }
         return;
       }
-      void changing;
     }
   };
 
