@@ -2,7 +2,7 @@
 // (certificate O=nhs, OU=people, CN=<UUID> + private key), and a TLS CA with a 127.0.0.1 server
 // certificate and a client certificate for mutual TLS. Real X.509 and RSA; test-only.
 import { createPrivateKey, sign as rsaSign, webcrypto, type KeyObject } from 'node:crypto';
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import 'reflect-metadata';
 import * as x509 from '@peculiar/x509';
@@ -104,6 +104,7 @@ export async function createTlsFiles(
   dir: string,
   caName = 'CN=Identity Test TLS CA, O=smsp-test',
 ): Promise<TlsFiles> {
+  mkdirSync(dir, { recursive: true });
   const ca = await createIssuer(caName);
   const leaf = async (subject: string, extensions: x509.Extension[]) => {
     const keys = await rsaKeys();
