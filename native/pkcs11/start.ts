@@ -60,7 +60,10 @@ export async function startCardService(options: StartCardServiceOptions): Promis
   const pollMs = options.pollMs ?? 250;
   const now = options.now ?? Date.now;
   const statusListeners = new Set<(s: SupervisorStatus) => void>();
+  // Set once the service is running; status changes before that only reach the listeners.
+  const hooks: { onProcessStatus?: (s: SupervisorStatus) => void } = {};
   const onStatus = (s: SupervisorStatus) => {
+    hooks.onProcessStatus?.(s);
     options.onStatus?.(s);
     for (const l of statusListeners) l(s);
   };
@@ -96,6 +99,7 @@ export async function startCardService(options: StartCardServiceOptions): Promis
   const listeners = new Set<(event: CardEvent) => void>();
   let loggedIn: CardToken | undefined;
   let removedWhileLoggedIn = false;
+  let lostWhileLoggedIn = false;
   let closed = false;
   let pollTimer: NodeJS.Timeout | undefined;
 
@@ -134,6 +138,18 @@ export async function startCardService(options: StartCardServiceOptions): Promis
     }
     if (!closed && monitor.status().state !== 'failed') pollTimer = setTimeout(poll, pollMs);
   };
+  hooks.onProcessStatus = (s) => {
+    if (s.name === 'session' && s.state !== 'ready' && s.state !== 'closed' && loggedIn) {
+      // The session process died: its login went with it. Say so rather than "no card".
+      loggedIn = undefined;
+      lostWhileLoggedIn = true;
+    }
+    if (s.name === 'monitor' && s.state === 'failed') {
+      // Fail closed: without a monitor nobody can see the card leave, so report every card as
+      // gone (the session locks) rather than trusting a list that can no longer change.
+      apply([]);
+    }
+  };
   current = await monitor.call<CardToken[]>({ op: 'scan' }).catch(() => []);
   pollTimer = setTimeout(poll, pollMs);
 
@@ -167,6 +183,7 @@ export async function startCardService(options: StartCardServiceOptions): Promis
         });
         loggedIn = result.token;
         removedWhileLoggedIn = false;
+        lostWhileLoggedIn = false;
         return { token: result.token, certificateDer: new Uint8Array(result.certificateDer) };
       } finally {
         pin.fill(0);
@@ -174,12 +191,16 @@ export async function startCardService(options: StartCardServiceOptions): Promis
       }
     },
     async sign(data: Uint8Array): Promise<Uint8Array> {
-      if (!loggedIn) throw cardError(removedWhileLoggedIn ? 'CARD_REMOVED' : 'CARD_ABSENT');
+      if (!loggedIn) {
+        if (removedWhileLoggedIn) throw cardError('CARD_REMOVED');
+        throw cardError(lostWhileLoggedIn ? 'CARD_MODULE_FAILED' : 'CARD_ABSENT');
+      }
       return new Uint8Array(await session.call<Uint8Array>({ op: 'sign', data }));
     },
     async logout() {
       loggedIn = undefined;
       removedWhileLoggedIn = false;
+      lostWhileLoggedIn = false;
       await session.call({ op: 'logout' }).catch(() => undefined);
     },
     async close() {

@@ -23,6 +23,8 @@ export interface CreateCardOptions {
   readonly expired?: boolean;
   /** Folder of the issuing CA; defaults to DIR/ca. */
   readonly caDir?: string;
+  /** A key but no certificate (the NO_CERTIFICATE case). */
+  readonly withoutCertificate?: boolean;
 }
 
 export interface CreatedCard {
@@ -116,36 +118,38 @@ export async function createCard(options: CreateCardOptions): Promise<CreatedCar
       '--label',
       'NHS authentication',
     ]);
-    const pubFile = join(scratch, 'pub.der');
-    await pkcs11Tool(scratchConf, [
-      '--token-label',
-      label,
-      '--read-object',
-      '--type',
-      'pubkey',
-      '--id',
-      cardObjectId,
-      '-o',
-      pubFile,
-    ]);
-    const der = await issueCardCertificate(ca, {
-      uuid: options.uuid,
-      publicKeySpki: await readFile(pubFile),
-      ...(options.expired ? { expired: true } : {}),
-    });
-    const certFile = join(scratch, 'cert.der');
-    await writeFile(certFile, der);
-    await pkcs11Tool(scratchConf, [
-      ...login,
-      '--write-object',
-      certFile,
-      '--type',
-      'cert',
-      '--id',
-      cardObjectId,
-      '--label',
-      'NHS authentication',
-    ]);
+    if (!options.withoutCertificate) {
+      const pubFile = join(scratch, 'pub.der');
+      await pkcs11Tool(scratchConf, [
+        '--token-label',
+        label,
+        '--read-object',
+        '--type',
+        'pubkey',
+        '--id',
+        cardObjectId,
+        '-o',
+        pubFile,
+      ]);
+      const der = await issueCardCertificate(ca, {
+        uuid: options.uuid,
+        publicKeySpki: await readFile(pubFile),
+        ...(options.expired ? { expired: true } : {}),
+      });
+      const certFile = join(scratch, 'cert.der');
+      await writeFile(certFile, der);
+      await pkcs11Tool(scratchConf, [
+        ...login,
+        '--write-object',
+        certFile,
+        '--type',
+        'cert',
+        '--id',
+        cardObjectId,
+        '--label',
+        'NHS authentication',
+      ]);
+    }
     const serial = (await serialOf(scratchConf, label)) ?? '';
     const [made] = await tokenDirs(join(scratch, 'tokens'));
     if (!made) throw new Error('softhsm2-util made no token folder');

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CardError, type CardEvent, type CardToken } from '../../../native/pkcs11/card-service';
 import { startCardService, type Pkcs11CardService } from '../../../native/pkcs11/start';
-import { provisionTrainingCards, type TrainingCards } from '../../smartcard/cards';
+import { createCard, provisionTrainingCards, type TrainingCards } from '../../smartcard/cards';
 import { softhsmAvailable, softhsmModule } from '../../smartcard/softhsm';
 
 const eventDeadlineMs = 3_000;
@@ -139,8 +139,24 @@ describe.skipIf(!softhsmAvailable())('card service on SoftHSM2', () => {
     expect(service.tokens()).toEqual([]);
   });
 
-  it('restarts a killed session process and the next login works', async () => {
+  it('refuses a card with a key but no certificate with NO_CERTIFICATE', async () => {
+    const made = await createCard({
+      dir: join(dir, 'workshop'),
+      uuid: '555000000009',
+      pin: '909090',
+      name: 'NOCERT, Test',
+      caDir: join(dir, 'ca'),
+      withoutCertificate: true,
+    });
+    await rename(made.tokenDir, join(set.cardsDir, 'nocert'));
+    const { token } = await insert('nocert', 'NOCERT, Test');
+    expect((await rejection(service.login(token, Buffer.from('909090')))).code).toBe('NO_CERTIFICATE');
+    await remove('nocert', 'NOCERT, Test');
+  });
+
+  it('restarts a killed session process: the lost login says CARD_MODULE_FAILED, the next login works', async () => {
     const { token } = await insert('555000000005', 'LOCUM, Test');
+    await service.login(token, Buffer.from('567890'));
     const before = service.pids().session;
     expect(before).toBeTypeOf('number');
     process.kill(before as number, 'SIGKILL');
@@ -151,6 +167,7 @@ describe.skipIf(!softhsmAvailable())('card service on SoftHSM2', () => {
       await new Promise((r) => setTimeout(r, 50));
     }
     expect(service.pids().session).not.toBe(before);
+    expect((await rejection(service.sign(Buffer.from('x')))).code).toBe('CARD_MODULE_FAILED');
     const login = await service.login(token, Buffer.from('567890'));
     expect(new X509Certificate(login.certificateDer).subject).toContain('CN=555000000005');
     await service.logout();
