@@ -26,7 +26,7 @@ export function el(name: string, attrs: Attrs | null = null, ...children: Child[
   if (attrs) {
     for (const [key, value] of Object.entries(attrs)) {
       if (value === null || value === undefined) continue;
-      open += ` ${key}="${escapeXml(assertXmlChars(String(value), `Attribute ${key}`))}"`;
+      open += ` ${key}="${escapeXml(assertXmlChars(String(value), `Attribute ${key}`), true)}"`;
     }
   }
   const body = children.map(renderChild).join('');

@@ -7,10 +7,10 @@ function write(element: XmlElement, extra: Readonly<Record<string, string>> | nu
   let out = `<${element.name}`;
   if (extra) {
     for (const [key, value] of Object.entries(extra)) {
-      if (element.attrs[key] === undefined) out += ` ${key}="${escapeXml(value)}"`;
+      if (element.attrs[key] === undefined) out += ` ${key}="${escapeXml(value, true)}"`;
     }
   }
-  for (const [key, value] of Object.entries(element.attrs)) out += ` ${key}="${escapeXml(value)}"`;
+  for (const [key, value] of Object.entries(element.attrs)) out += ` ${key}="${escapeXml(value, true)}"`;
   if (element.children.length === 0) return `${out}/>`;
   out += '>';
   for (const node of element.children) out += typeof node === 'string' ? escapeXml(node) : write(node, null);

@@ -6,6 +6,9 @@ import { XMLParser, XMLValidator } from 'fast-xml-parser';
 /** Spine's message size limit; enforced on the UTF-8 byte length before any parsing. */
 export const MAX_MESSAGE_BYTES = 5 * 1024 * 1024;
 
+/** Deepest element nesting accepted. */
+export const MAX_DEPTH = 256;
+
 export type Hl7ParseErrorReason = 'too-large' | 'doctype' | 'malformed' | 'unexpected';
 
 /** Any input the library cannot accept; `line`/`column` are 1-based when known. */
@@ -52,6 +55,8 @@ const parser = new XMLParser({
   ignoreDeclaration: true,
   ignorePiTags: true,
   cdataPropName: '#cdata',
+  // Bounds every recursive walk over the tree (real Spine messages nest about 30 deep).
+  maxNestedTags: MAX_DEPTH,
 });
 
 const PREDEFINED: Readonly<Record<string, string>> = { lt: '<', gt: '>', amp: '&', quot: '"', apos: "'" };
@@ -274,11 +279,24 @@ export function textOf(element: XmlElement | null | undefined): string | null {
   return value ? value : null;
 }
 
-/** Escapes text for element content or attribute values (quotes included). */
-export function escapeXml(value: string): string {
-  return value.replace(/[<>&"']/g, (ch) =>
-    ch === '<' ? '&lt;' : ch === '>' ? '&gt;' : ch === '&' ? '&amp;' : ch === '"' ? '&quot;' : '&apos;',
-  );
+const ESCAPES: Readonly<Record<string, string>> = {
+  '<': '&lt;',
+  '>': '&gt;',
+  '&': '&amp;',
+  '"': '&quot;',
+  "'": '&apos;',
+  '\r': '&#13;',
+  '\n': '&#10;',
+  '\t': '&#9;',
+};
+
+/**
+ * Escapes text for element content or attribute values (quotes included). CR is always written
+ * as a character reference (parsers normalise a literal one away); in attributes LF and TAB too,
+ * because attribute-value normalisation would turn them into spaces.
+ */
+export function escapeXml(value: string, attribute = false): string {
+  return value.replace(attribute ? /[<>&"'\r\n\t]/g : /[<>&"'\r]/g, (ch) => ESCAPES[ch] ?? ch);
 }
 
 const INVALID_XML_CHARS =
