@@ -410,9 +410,19 @@ export function createClinicalService(options: ClinicalOptions): ClinicalService
         interactionId: interactions.documentList,
         accessReason: ctx.decision.basis,
       };
-      const outcome = await exchange(event, () =>
-        gateway.latestGpSummary(nhsNumber, ctx.dissentOverride, author()),
-      );
+      let outcome;
+      try {
+        outcome = await exchange(event, () =>
+          gateway.latestGpSummary(nhsNumber, ctx.dissentOverride, author()),
+        );
+      } catch (error) {
+        // PSIS 410/30307: the number was merged into another record (spec 5.3). The patient in
+        // context carries a merged warning from now on, on every screen (MSCA-DQ-01/04).
+        if (error instanceof AppError && error.detail?.['detailCode'] === '30307') {
+          context = { ...ctx, pds: { ...ctx.pds, merged: true } };
+        }
+        throw error;
+      }
       if (outcome.kind === 'none') {
         await audit.record({ ...event, outcome: 'info', detail: { result: 'no-scr' } });
         throw new AppError('NO_SCR', 'This patient does not have a Summary Care Record');
