@@ -28,13 +28,20 @@ export interface Pkcs11Launcher {
 /** Variables a child needs to run at all; everything else comes from `env`. */
 const passThrough = ['PATH', 'HOME', 'LANG', 'TMPDIR', 'SYSTEMROOT', 'PCSCLITE_CSOCK_NAME'];
 
+/**
+ * Variables that would change what code runs in the PKCS#11 process (preloaded libraries, Node
+ * options) are never passed, whatever the configuration says: only allow-listed modules load.
+ */
+const codeChanging = /^(LD_|DYLD_|NODE_|ELECTRON_)/i;
+
 export function childEnv(env: Readonly<Record<string, string>>): Record<string, string> {
   const out: Record<string, string> = {};
   for (const key of passThrough) {
     const value = process.env[key];
     if (value !== undefined) out[key] = value;
   }
-  return { ...out, ...env };
+  for (const [key, value] of Object.entries(env)) if (!codeChanging.test(key)) out[key] = value;
+  return out;
 }
 
 /** node:child_process.fork of the TS entry through tsx (test host, tests, tools). */

@@ -52,7 +52,11 @@ describe('utilityProcess PKCS#11 launcher', () => {
       expect(entry).toBe('/opt/scr/dist/native/pkcs11-process.cjs');
       const handle = utilityProcessLauncher(api, entry).launch({
         name: 'monitor',
-        env: { SOFTHSM2_CONF: '/cards/softhsm2.conf' },
+        env: {
+          SOFTHSM2_CONF: '/cards/softhsm2.conf',
+          LD_PRELOAD: '/tmp/evil.so',
+          NODE_OPTIONS: '--require x',
+        },
       });
       expect(handle.pid).toBe(4242);
       const fork = forks[0];
@@ -61,6 +65,9 @@ describe('utilityProcess PKCS#11 launcher', () => {
       const env = (fork?.options as { env: Record<string, string> }).env;
       expect(env.SOFTHSM2_CONF).toBe('/cards/softhsm2.conf');
       expect(env.SMSP_SECRET_FOR_TEST).toBeUndefined();
+      // Nothing in the configuration may preload code into the process that loads the module.
+      expect(env.LD_PRELOAD).toBeUndefined();
+      expect(env.NODE_OPTIONS).toBeUndefined();
     } finally {
       delete process.env.SMSP_SECRET_FOR_TEST;
     }
