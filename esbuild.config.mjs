@@ -21,7 +21,7 @@ export const nodeEntries = [
   ['main/electron/index.ts', 'dist/main/electron.cjs', 'cjs'],
   ['main/audit/store-worker.ts', 'dist/main/audit-worker.cjs', 'cjs'],
   // The PKCS#11 process (utilityProcess in Electron; main/electron/pkcs11-launcher.ts).
-  ['native/pkcs11/process-entry.ts', 'dist/native/pkcs11-process.cjs', 'cjs'],
+  ['native/pkcs11/process-entry.ts', 'dist/main/pkcs11-process.cjs', 'cjs'],
 ];
 
 await Promise.all([

@@ -1,13 +1,13 @@
 // Runs the PKCS#11 processes as Electron utility processes (issue 5): a vendor module that
 // crashes or deadlocks takes down only its utility process, and the card service's watchdog
-// restarts it. The entry is the bundled dist/native/pkcs11-process.cjs (esbuild.config.mjs).
+// restarts it. The entry is the bundled dist/main/pkcs11-process.cjs (packaged with dist/main/**) (esbuild.config.mjs).
 import { join } from 'node:path';
 import type { Pkcs11ChildHandle, Pkcs11Launcher } from '../../native/pkcs11/launcher';
 import { childEnv } from '../../native/pkcs11/launcher';
 import type { UtilityProcessApi } from './electron-api';
 
 /** Where esbuild puts the PKCS#11 process entry, relative to the app root. */
-export const pkcs11EntryPath = (appRoot: string) => join(appRoot, 'dist', 'native', 'pkcs11-process.cjs');
+export const pkcs11EntryPath = (appRoot: string) => join(appRoot, 'dist', 'main', 'pkcs11-process.cjs');
 
 export function utilityProcessLauncher(utilityProcess: UtilityProcessApi, entry: string): Pkcs11Launcher {
   return {

@@ -1,6 +1,6 @@
 // How a PKCS#11 process is started. The test host forks process-entry.ts with tsx
 // (source-launcher.ts); the Electron app passes a launcher built on utilityProcess
-// (main/electron/pkcs11-launcher.ts) that runs the bundled dist/native/pkcs11-process.cjs. Both
+// (main/electron/pkcs11-launcher.ts) that runs the bundled dist/main/pkcs11-process.cjs. Both
 // give the supervisor the same small handle.
 import { fork } from 'node:child_process';
 

@@ -49,7 +49,7 @@ describe('utilityProcess PKCS#11 launcher', () => {
     process.env.SMSP_SECRET_FOR_TEST = 'must-not-leak';
     try {
       const entry = pkcs11EntryPath('/opt/scr');
-      expect(entry).toBe('/opt/scr/dist/native/pkcs11-process.cjs');
+      expect(entry).toBe('/opt/scr/dist/main/pkcs11-process.cjs');
       const handle = utilityProcessLauncher(api, entry).launch({
         name: 'monitor',
         env: {
