@@ -3,14 +3,8 @@
 // verifier recomputes each hash from exactly what a reviewer reads. Pure: no I/O.
 import type { AuditEntry } from './entry';
 
-const SD = 'https://scr-desktop.example/fhir/StructureDefinition/';
-export const extensionUrls = {
-  sequence: `${SD}audit-sequence`,
-  previousHash: `${SD}audit-previous-hash`,
-  hash: `${SD}audit-hash`,
-  tzOffset: `${SD}audit-timezone-offset`,
-  outcome: `${SD}audit-outcome`,
-} as const;
+/** One complex extension carries the chain: sub-extension urls are plain names (FHIR R4 rules). */
+export const CHAIN_EXTENSION = 'https://scr-desktop.example/fhir/StructureDefinition/audit-chain';
 
 const CS = 'https://scr-desktop.example/fhir/CodeSystem/';
 const systems = {
@@ -23,10 +17,7 @@ const systems = {
   asid: 'https://fhir.nhs.uk/Id/nhsSpineASID',
   nhsNumber: 'https://fhir.nhs.uk/Id/nhs-number',
   interaction: 'urn:nhs:names:services:interaction',
-  agentType: 'http://terminology.hl7.org/CodeSystem/extra-security-role-type',
   entityType: 'http://terminology.hl7.org/CodeSystem/audit-entity-type',
-  entityRole: 'http://terminology.hl7.org/CodeSystem/object-role',
-  sourceType: 'http://terminology.hl7.org/CodeSystem/security-source-type',
 } as const;
 
 /** FHIR R4 outcome codes: 0 success, 4 minor failure, 8 serious failure. */
@@ -45,7 +36,6 @@ export function toAuditEvent(entry: AuditEntry): Json {
   }
   if (entry.jobRole !== null) agentRoles.push({ coding: [{ system: systems.jobRole, code: entry.jobRole }] });
   const user: Json = {
-    type: { coding: [{ system: systems.agentType, code: 'humanuser' }] },
     ...(agentRoles.length > 0 ? { role: agentRoles } : {}),
     who: {
       ...(entry.userUuid !== null ? { identifier: { system: systems.userId, value: entry.userUuid } } : {}),
@@ -56,7 +46,6 @@ export function toAuditEvent(entry: AuditEntry): Json {
   const agents: Json[] = [user];
   if (entry.odsCode !== null) {
     agents.push({
-      type: { coding: [{ system: systems.agentType, code: 'dataprocessor' }] },
       who: { identifier: { system: systems.ods, value: entry.odsCode } },
       requestor: false,
     });
@@ -66,7 +55,6 @@ export function toAuditEvent(entry: AuditEntry): Json {
     entities.push({
       what: { identifier: { system: systems.nhsNumber, value: entry.nhsNumber } },
       type: { system: systems.entityType, code: '1' },
-      role: { system: systems.entityRole, code: '1' },
     });
   }
   const messageDetail: Json[] = [];
@@ -92,11 +80,16 @@ export function toAuditEvent(entry: AuditEntry): Json {
     resourceType: 'AuditEvent',
     id: `seq-${entry.sequence}`,
     extension: [
-      { url: extensionUrls.sequence, valueInteger: entry.sequence },
-      { url: extensionUrls.previousHash, valueString: entry.prevHash },
-      { url: extensionUrls.hash, valueString: entry.hash },
-      { url: extensionUrls.tzOffset, valueString: entry.tzOffset },
-      { url: extensionUrls.outcome, valueCode: entry.outcome },
+      {
+        url: CHAIN_EXTENSION,
+        extension: [
+          { url: 'sequence', valueInteger: entry.sequence },
+          { url: 'previousHash', valueString: entry.prevHash },
+          { url: 'hash', valueString: entry.hash },
+          { url: 'timezoneOffset', valueString: entry.tzOffset },
+          { url: 'outcome', valueCode: entry.outcome },
+        ],
+      },
     ],
     type: { system: systems.eventType, code: entry.type },
     action: readActionOf(entry.type),
@@ -118,7 +111,6 @@ export function toAuditEvent(entry: AuditEntry): Json {
     source: {
       site: entry.workstation,
       observer: entry.asid !== null ? { identifier: { system: systems.asid, value: entry.asid } } : {},
-      type: [{ system: systems.sourceType, code: '1' }],
     },
     ...(entities.length > 0 ? { entity: entities } : {}),
   };
@@ -142,12 +134,26 @@ const str = (v: unknown, what: string): string => {
 };
 const optStr = (v: unknown, what: string): string | null => (v === undefined ? null : str(v, what));
 
-function extension(resource: Json, url: string): Json {
-  const found = arr(resource['extension'], 'extension')
+/** The chain extension's sub-extensions by name. */
+function chainParts(resource: Json): Map<string, Json> {
+  const chain = arr(resource['extension'], 'extension')
     .map((e) => obj(e, 'extension'))
-    .filter((e) => e['url'] === url);
-  if (found.length !== 1) throw new Malformed(`extension ${url.slice(SD.length)} is missing`);
-  return found[0] as Json;
+    .filter((e) => e['url'] === CHAIN_EXTENSION);
+  if (chain.length !== 1) throw new Malformed('the audit-chain extension is missing');
+  const parts = new Map<string, Json>();
+  for (const part of arr((chain[0] as Json)['extension'], 'audit-chain')) {
+    const p = obj(part, 'audit-chain part');
+    const name = str(p['url'], 'audit-chain part url');
+    if (parts.has(name)) throw new Malformed(`audit-chain ${name} appears twice`);
+    parts.set(name, p);
+  }
+  return parts;
+}
+
+function part(parts: Map<string, Json>, name: string): Json {
+  const found = parts.get(name);
+  if (!found) throw new Malformed(`audit-chain ${name} is missing`);
+  return found;
 }
 
 function codingSystem(codings: unknown, system: string): string | null {
@@ -163,7 +169,8 @@ export function fromAuditEvent(value: unknown): AuditEntry {
   try {
     const r = obj(value, 'line');
     if (r['resourceType'] !== 'AuditEvent') throw new Malformed('not an AuditEvent');
-    const sequence = extension(r, extensionUrls.sequence)['valueInteger'];
+    const chain = chainParts(r);
+    const sequence = part(chain, 'sequence')['valueInteger'];
     if (typeof sequence !== 'number' || !Number.isSafeInteger(sequence) || sequence < 1) {
       throw new Malformed('sequence is not a positive integer');
     }
@@ -203,9 +210,9 @@ export function fromAuditEvent(value: unknown): AuditEntry {
     return {
       sequence,
       at: str(r['recorded'], 'recorded'),
-      tzOffset: str(extension(r, extensionUrls.tzOffset)['valueString'], 'time-zone offset'),
+      tzOffset: str(part(chain, 'timezoneOffset')['valueString'], 'time-zone offset'),
       type: str(type['code'], 'type.code'),
-      outcome: str(extension(r, extensionUrls.outcome)['valueCode'], 'outcome'),
+      outcome: str(part(chain, 'outcome')['valueCode'], 'outcome'),
       userUuid: whoId ? str(whoId['value'], 'user id') : null,
       displayName: optStr(who['display'], 'agent.who.display'),
       roleProfileId,
@@ -222,8 +229,8 @@ export function fromAuditEvent(value: unknown): AuditEntry {
       accessReason: purpose ? codingSystem(purpose['coding'], systems.accessReason) : null,
       accessReasonText: purpose ? optStr(purpose['text'], 'purposeOfEvent.text') : null,
       detail: detailValue(detailEntity, 'detail'),
-      prevHash: str(extension(r, extensionUrls.previousHash)['valueString'], 'previous hash'),
-      hash: str(extension(r, extensionUrls.hash)['valueString'], 'hash'),
+      prevHash: str(part(chain, 'previousHash')['valueString'], 'previous hash'),
+      hash: str(part(chain, 'hash')['valueString'], 'hash'),
     };
   } catch (error) {
     if (error instanceof Malformed)

@@ -35,7 +35,6 @@ export const auditMigrations: readonly string[] = [
    CREATE INDEX audit_entry_user ON audit_entry (user_uuid, at);
    CREATE INDEX audit_entry_nhs ON audit_entry (nhs_number, at) WHERE nhs_number IS NOT NULL;
    CREATE INDEX audit_entry_message ON audit_entry (message_id) WHERE message_id IS NOT NULL;
-   CREATE INDEX audit_entry_type ON audit_entry (type, at);
    -- MSCA-AUD-01: protected from modification and deletion. The app has no such path; these
    -- triggers stop one being added by mistake.
    CREATE TRIGGER audit_entry_no_update BEFORE UPDATE ON audit_entry
@@ -72,6 +71,33 @@ interface Row {
   detail: string | null;
   prev_hash: string;
   hash: string;
+}
+
+/** Column values in table order, for INSERT … VALUES (?, …). */
+export function rowValues(e: AuditEntry): (string | number | null)[] {
+  return [
+    e.sequence,
+    e.at,
+    e.tzOffset,
+    e.type,
+    e.outcome,
+    e.userUuid,
+    e.displayName,
+    e.roleProfileId,
+    e.jobRole,
+    e.odsCode,
+    e.workstation,
+    e.asid,
+    e.nhsNumber,
+    e.interactionId,
+    e.messageId,
+    e.correlationId,
+    e.accessReason,
+    e.accessReasonText,
+    e.detail,
+    e.prevHash,
+    e.hash,
+  ];
 }
 
 export function entryFromRow(r: Row): AuditEntry {
@@ -124,6 +150,9 @@ export class AuditStore {
   private readonly appendMany: (entries: readonly PendingEntry[]) => AuditEntry[];
 
   private constructor(private readonly db: EncryptedDatabase) {
+    // Each page read from disk is decrypted and HMAC-checked: a larger cache (32 MiB) keeps the
+    // index pages an append touches decrypted in memory.
+    db.pragma('cache_size=-32768');
     const last = db
       .prepare<{ sequence: number; hash: string }>(
         'SELECT sequence, hash FROM audit_entry ORDER BY sequence DESC LIMIT 1',
@@ -148,29 +177,7 @@ export class AuditStore {
       for (const pending of entries) {
         sequence += 1;
         const entry = seal({ ...pending, sequence, prevHash: hash });
-        this.insert.run(
-          entry.sequence,
-          entry.at,
-          entry.tzOffset,
-          entry.type,
-          entry.outcome,
-          entry.userUuid,
-          entry.displayName,
-          entry.roleProfileId,
-          entry.jobRole,
-          entry.odsCode,
-          entry.workstation,
-          entry.asid,
-          entry.nhsNumber,
-          entry.interactionId,
-          entry.messageId,
-          entry.correlationId,
-          entry.accessReason,
-          entry.accessReasonText,
-          entry.detail,
-          entry.prevHash,
-          entry.hash,
-        );
+        this.insert.run(...rowValues(entry));
         hash = entry.hash;
         sealed.push(entry);
       }
@@ -213,8 +220,8 @@ export class AuditStore {
       params.push(query.nhsNumber);
     }
     if (query.messageId) {
-      where.push('(message_id = ? OR correlation_id = ?)');
-      params.push(query.messageId, query.messageId);
+      where.push('message_id = ?');
+      params.push(query.messageId);
     }
     if (query.eventType) {
       if (query.eventType.endsWith('.')) {

@@ -6,7 +6,7 @@ import { openAuditTrail } from '../../../main/audit/trail';
 import { AppConfig } from '../../../main/config/schema';
 import { silentLogger } from '../../../main/log/logger';
 
-const dataDir = process.argv[2];
+const dataDir = process.argv[2] ?? '';
 if (!dataDir) throw new Error('usage: append-child DATA_DIR');
 
 async function main(): Promise<void> {

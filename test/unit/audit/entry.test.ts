@@ -117,7 +117,7 @@ describe('FHIR AuditEvent mapping', () => {
   it('says what is malformed', () => {
     const event = toAuditEvent(seal(base));
     expect(() => fromAuditEvent({ ...event, recorded: 42 })).toThrow(/malformed AuditEvent: recorded/);
-    expect(() => fromAuditEvent({ ...event, extension: [] })).toThrow(/audit-sequence is missing/);
+    expect(() => fromAuditEvent({ ...event, extension: [] })).toThrow(/audit-chain extension is missing/);
   });
 });
 

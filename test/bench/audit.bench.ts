@@ -1,0 +1,190 @@
+// Audit trail benchmarks (issue 6), with ratios against plain unencrypted SQLite inserting the
+// same rows at the same durability (WAL, synchronous=FULL) in the same run:
+//  - durable single-entry append latency p50/p99 (target: within 10 % of plain),
+//  - batched append throughput (target ratio ≥ 0.6),
+//  - the app's path: record() through the worker thread, one at a time and with 64 in flight,
+//  - seed, export and verify of 1,000,000 entries (targets: export < 20 s, verify < 10 s),
+//  - file size per million entries.
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { openPlainDatabaseForBenchmark } from '../../native/sqlite';
+import { EventBus } from '../../main/api/event-bus';
+import { seal, GENESIS_HASH } from '../../main/audit/entry';
+import { exportBundle } from '../../main/audit/export';
+import { seedEntries } from '../../main/audit/seed';
+import { AuditStore, auditMigrations, rowValues, type PendingEntry } from '../../main/audit/store';
+import { openAuditTrail } from '../../main/audit/trail';
+import { verifyBundle } from '../../main/audit/verify';
+import { AppConfig } from '../../main/config/schema';
+import { silentLogger } from '../../main/log/logger';
+
+const SINGLE = 400;
+const BATCH_ROWS = 100_000;
+const BATCH_SIZE = 1_000;
+const MILLION = 1_000_000;
+
+const percentile = (sorted: number[], p: number): number =>
+  sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
+const ms = (n: number) => `${n.toFixed(2)} ms`;
+const mib = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
+
+function rows(n: number): PendingEntry[] {
+  const out: PendingEntry[] = [];
+  for (const batch of seedEntries({ entries: n, workstation: 'BENCH-01', asid: '200000001234' }))
+    out.push(...batch);
+  return out;
+}
+
+/** Plain SQLite with the audit schema, inserting the same sealed rows (hashes computed beforehand). */
+function plainStore(file: string) {
+  const db = openPlainDatabaseForBenchmark(file);
+  db.exec(auditMigrations[0] as string);
+  const insert = db.prepare(
+    `INSERT INTO audit_entry VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+  );
+  let sequence = 0;
+  let prevHash = GENESIS_HASH;
+  const insertMany = db.transaction((entries: readonly PendingEntry[]) => {
+    for (const pending of entries) {
+      sequence += 1;
+      const e = seal({ ...pending, sequence, prevHash });
+      prevHash = e.hash;
+      insert.run(...rowValues(e));
+    }
+  });
+  return {
+    append: (entries: readonly PendingEntry[]) => insertMany.immediate(entries),
+    close: () => db.close(),
+  };
+}
+
+function dirSize(dir: string): number {
+  return readdirSync(dir).reduce((sum, f) => sum + statSync(join(dir, f)).size, 0);
+}
+
+export async function run(): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'smsp-bench-audit-'));
+  try {
+    const data = rows(Math.max(SINGLE, BATCH_ROWS));
+
+    // 1. Durable single-entry append latency, alternating encrypted/plain to share the disk's mood.
+    const enc = AuditStore.open(join(dir, 'single-enc.db'), randomBytes(32));
+    const plain = plainStore(join(dir, 'single-plain.db'));
+    const encTimes: number[] = [];
+    const plainTimes: number[] = [];
+    for (let i = 0; i < SINGLE; i += 1) {
+      const row = data[i] as PendingEntry;
+      let t = performance.now();
+      enc.append([row]);
+      encTimes.push(performance.now() - t);
+      t = performance.now();
+      plain.append([row]);
+      plainTimes.push(performance.now() - t);
+    }
+    enc.close();
+    plain.close();
+    encTimes.sort((a, b) => a - b);
+    plainTimes.sort((a, b) => a - b);
+    const [e50, e99, p50, p99] = [
+      percentile(encTimes, 50),
+      percentile(encTimes, 99),
+      percentile(plainTimes, 50),
+      percentile(plainTimes, 99),
+    ];
+    process.stdout.write(
+      `durable single append (${SINGLE}, one transaction each, synchronous=FULL):\n` +
+        `  encrypted p50 ${ms(e50)} p99 ${ms(e99)} | plain p50 ${ms(p50)} p99 ${ms(p99)} | ` +
+        `ratio p50 ${(e50 / p50).toFixed(3)} p99 ${(e99 / p99).toFixed(3)} (target ≤ 1.10)\n`,
+    );
+
+    // 2. Batched throughput: 100,000 rows in transactions of 1,000.
+    const throughput = (append: (rows: readonly PendingEntry[]) => unknown): number => {
+      const t = performance.now();
+      for (let i = 0; i < BATCH_ROWS; i += BATCH_SIZE) append(data.slice(i, i + BATCH_SIZE));
+      return BATCH_ROWS / ((performance.now() - t) / 1000);
+    };
+    const plainBatch = plainStore(join(dir, 'batch-plain.db'));
+    const plainRate = throughput((r) => plainBatch.append(r));
+    plainBatch.close();
+    const encBatch = AuditStore.open(join(dir, 'batch-enc.db'), randomBytes(32));
+    const encRate = throughput((r) => encBatch.append(r));
+    encBatch.close();
+    process.stdout.write(
+      `batched append (${BATCH_ROWS.toLocaleString('en-GB')} rows, ${BATCH_SIZE} per transaction):\n` +
+        `  encrypted ${Math.round(encRate).toLocaleString('en-GB')} rows/s | plain ${Math.round(plainRate).toLocaleString('en-GB')} rows/s | ` +
+        `ratio ${(encRate / plainRate).toFixed(3)} (target ≥ 0.6)\n`,
+    );
+
+    // 3. The app's path: record() through the worker thread.
+    const trailDir = join(dir, 'trail');
+    const trail = await openAuditTrail({
+      config: AppConfig.parse({ workstation: 'BENCH-01' }),
+      dataDir: trailDir,
+      log: silentLogger,
+      events: new EventBus(),
+      platform: { host: 'test-host' },
+    });
+    const event = {
+      type: 'scr.view',
+      outcome: 'success' as const,
+      nhsNumber: '9990402132',
+      detail: { sections: 4 },
+    };
+    const recordTimes: number[] = [];
+    for (let i = 0; i < SINGLE; i += 1) {
+      const t = performance.now();
+      await trail.record(event);
+      recordTimes.push(performance.now() - t);
+    }
+    recordTimes.sort((a, b) => a - b);
+    const inFlight = 64;
+    const total = 20_000;
+    let issued = 0;
+    const t0 = performance.now();
+    await Promise.all(
+      Array.from({ length: inFlight }, async () => {
+        while (issued < total) {
+          issued += 1;
+          await trail.record(event);
+        }
+      }),
+    );
+    const groupRate = total / ((performance.now() - t0) / 1000);
+    await trail.close();
+    process.stdout.write(
+      `record() via the worker thread: one at a time p50 ${ms(percentile(recordTimes, 50))} p99 ${ms(percentile(recordTimes, 99))}; ` +
+        `${inFlight} in flight (group commit) ${Math.round(groupRate).toLocaleString('en-GB')} entries/s\n`,
+    );
+
+    // 4. One million entries: seed, export, verify, sizes.
+    const bigDb = join(dir, 'million.db');
+    const key = randomBytes(32);
+    let t = performance.now();
+    const big = AuditStore.open(bigDb, key);
+    for (const batch of seedEntries({ entries: MILLION, workstation: 'BENCH-01', asid: '200000001234' })) {
+      big.append(batch);
+    }
+    const seedSeconds = (performance.now() - t) / 1000;
+    big.close(); // checkpoints the WAL into the file
+    const dbBytes = statSync(bigDb).size;
+    const store = AuditStore.open(bigDb, key);
+    const out = join(dir, 'export');
+    t = performance.now();
+    const summary = exportBundle(store, { dir: out, range: {}, workstation: 'BENCH-01', exportedBy: null });
+    const exportSeconds = (performance.now() - t) / 1000;
+    store.close();
+    t = performance.now();
+    const verdict = await verifyBundle(out, { trust: summary.keyFingerprint });
+    const verifySeconds = (performance.now() - t) / 1000;
+    process.stdout.write(
+      `1,000,000 entries: seed ${seedSeconds.toFixed(1)} s; export ${exportSeconds.toFixed(1)} s (target < 20 s); ` +
+        `verify ${verifySeconds.toFixed(1)} s (target < 10 s) → ${verdict.valid ? `valid, ${verdict.entries} entries` : `INVALID ${verdict.problem}`}\n` +
+        `  database file ${mib(dbBytes)} per million entries; bundle ${mib(dirSize(out))} ` +
+        `(ndjson ${mib(statSync(join(out, 'audit.ndjson')).size)}, csv ${mib(statSync(join(out, 'audit.csv')).size)})\n`,
+    );
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
