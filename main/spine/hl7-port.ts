@@ -9,9 +9,9 @@ import {
   buildEbxmlMessageError,
   parseEbxmlMessage,
 } from '../hl7/ebxml';
-import { parseHl7 } from '../hl7/parse';
+import { parseHl7, readHl7 } from '../hl7/parse';
 import { classifySpineError, toAcknowledgementFrom } from '../hl7/acknowledgements';
-import { Hl7ParseError } from '../hl7/xml';
+import { Hl7ParseError, type XmlElement } from '../hl7/xml';
 import type { Acknowledgement, SpineError } from '../hl7/types';
 
 export type InteractionPattern = MessagePattern;
@@ -58,6 +58,8 @@ export type SoapReading =
   | {
       readonly kind: 'reply';
       readonly hl7: string;
+      /** The HL7 root as already parsed, so the business reading needs no second parse. */
+      readonly element: XmlElement;
       readonly relatesTo: string | null;
       readonly action: string | null;
     }
@@ -73,8 +75,15 @@ export function readSoap(text: string): SoapReading {
       errors: parsed.fault.errors.map((error) => ({ code: error.code, description: error.description })),
     };
   }
-  if (!parsed.hl7) throw new Hl7ParseError('the SOAP body holds no HL7 message', 'unexpected');
-  return { kind: 'reply', hl7: parsed.hl7, relatesTo: parsed.relatesTo, action: parsed.action };
+  if (!parsed.hl7 || !parsed.hl7Element)
+    throw new Hl7ParseError('the SOAP body holds no HL7 message', 'unexpected');
+  return {
+    kind: 'reply',
+    hl7: parsed.hl7,
+    element: parsed.hl7Element,
+    relatesTo: parsed.relatesTo,
+    action: parsed.action,
+  };
 }
 
 export interface EbxmlInput {
@@ -201,8 +210,8 @@ export interface BusinessReading {
 }
 
 /** Reads an HL7 reply and decides success or failure (spec 5.1, 5.2). */
-export function readBusiness(text: string): BusinessReading {
-  const parsed = parseHl7(text);
+export function readBusiness(reply: string | XmlElement): BusinessReading {
+  const parsed = typeof reply === 'string' ? parseHl7(reply) : readHl7(reply);
   const acknowledgement = toAcknowledgementFrom(
     parsed.acknowledgement,
     parsed.acknowledgementDetails,

@@ -38,6 +38,7 @@ import {
   type EbxmlReading,
   type WireMessage,
 } from './hl7-port';
+import type { XmlElement } from '../hl7/xml';
 import { createSpineHttp, loadTlsMaterial, type HttpReply, type SpineHttp } from './http';
 import { finalStates, openOutbox, toItem, type OutboxRecord, type OutboxStore } from './outbox';
 import {
@@ -240,7 +241,7 @@ export async function createSpineTransport(options: SpineTransportOptions): Prom
   });
 
   /** Reads an HL7 reply: success returns it, a business failure throws the contract error. */
-  const interpretBusiness = (route: Route, hl7: string): BusinessReading => {
+  const interpretBusiness = (route: Route, hl7: string | XmlElement): BusinessReading => {
     let reading: BusinessReading;
     try {
       reading = readBusiness(hl7);
@@ -256,7 +257,7 @@ export async function createSpineTransport(options: SpineTransportOptions): Prom
 
   // ---- synchronous SOAP (spec 3) -------------------------------------------------------------
 
-  const readSyncReply = (route: Route, reply: HttpReply): string => {
+  const readSyncReply = (route: Route, reply: HttpReply): { hl7: string; element: XmlElement } => {
     const text = reply.body.toString('utf8');
     const changing = changesRecord(route.interactionId);
     if (reply.status !== 200 && reply.status !== 500) throw httpStatusFailure(reply.status, changing);
@@ -276,10 +277,15 @@ export async function createSpineTransport(options: SpineTransportOptions): Prom
       });
     }
     if (reply.status === 500) throw httpStatusFailure(500, changing);
-    return soap.hl7;
+    return { hl7: soap.hl7, element: soap.element };
   };
 
-  const sendSync = async (route: Route, call: SpineCall, messageId: string, hl7: string): Promise<string> => {
+  const sendSync = async (
+    route: Route,
+    call: SpineCall,
+    messageId: string,
+    hl7: string,
+  ): Promise<{ hl7: string; element: XmlElement }> => {
     const envelope = buildSyncEnvelope({
       messageId,
       action: route.action,
@@ -767,11 +773,12 @@ export async function createSpineTransport(options: SpineTransportOptions): Prom
     });
     const started = performance.now();
     try {
-      const replyHl7 =
+      const reply =
         route.pattern === 'sync' && spine.mode === 'direct'
           ? await sendSync(route, call, messageId, hl7)
-          : await sendExpress(route, call, messageId, hl7);
-      const reading = interpretBusiness(route, replyHl7);
+          : { hl7: await sendExpress(route, call, messageId, hl7), element: null };
+      const replyHl7 = reply.hl7;
+      const reading = interpretBusiness(route, reply.element ?? reply.hl7);
       await record({
         type: 'spine.response',
         outcome: 'success',
