@@ -67,13 +67,17 @@ test('a pharmacist finds a patient by NHS number, decides access and reads the S
   await expect(record).toContainText(
     /Last updated by the GP practice on \d{2}-[A-Z][a-z]{2}-\d{4} \d{2}:\d{2}/,
   );
+  // Core first — allergies, then acute, then repeat medication — then Additional Information, separate.
   const headings = await record.getByRole('heading').allTextContents();
-  const order = ['Allergies and adverse reactions', 'Acute medication', 'Repeat medication'].map((name) =>
-    headings.indexOf(name),
-  );
+  const order = [/allerg/i, /acute/i, /repeat/i].map((pattern) => headings.findIndex((h) => pattern.test(h)));
   expect(order.every((index) => index >= 0)).toBe(true);
   expect([...order].sort((a, b) => a - b)).toEqual(order);
   expect(headings.indexOf('Additional Information')).toBeGreaterThan(order[2] ?? Infinity);
+  const core = page.getByRole('region', { name: 'Core information' });
+  const additional = page.getByRole('region', { name: 'Additional Information' });
+  await expect(core).toContainText(/penicillin/i);
+  await expect(core).not.toContainText('Immunosuppressed');
+  await expect(additional).toContainText('Immunosuppressed');
   await expect(record).toContainText(/penicillin/i);
   await expect(record).toContainText('Amlodipine 5mg tablets');
   await expectAccessible(page);

@@ -63,3 +63,27 @@ export function headingText(nodes: readonly SafeNode[]): string {
   nodes.forEach((node) => walk(node, false));
   return out.join(' ').toLowerCase();
 }
+
+const textOfNode = (node: SafeNode): string =>
+  node.type === 'text' ? node.text : node.children.map(textOfNode).join('');
+
+const isHeading = (node: SafeNode): boolean => node.type === 'element' && /^h[1-4]$/.test(node.name);
+
+/**
+ * Splits the GP's text into its core part (title, allergies, medication) and the rest, which is
+ * Additional Information and is shown in its own, visibly separate region. The split is at the
+ * first heading after the allergies heading that is not about allergies or medication.
+ */
+export function splitPresentation(nodes: readonly SafeNode[]): { core: SafeNode[]; additional: SafeNode[] } {
+  let list = [...nodes];
+  // GP systems wrap the whole text in one <div>; look inside it.
+  while (list.length === 1 && list[0]?.type === 'element' && list[0].name === 'div')
+    list = [...list[0].children];
+  const allergies = list.findIndex((node) => isHeading(node) && /allerg/i.test(textOfNode(node)));
+  if (allergies < 0) return { core: list, additional: [] };
+  const split = list.findIndex(
+    (node, index) => index > allergies && isHeading(node) && !/allerg|medic/i.test(textOfNode(node)),
+  );
+  if (split < 0) return { core: list, additional: [] };
+  return { core: list.slice(0, split), additional: list.slice(split) };
+}

@@ -4,7 +4,7 @@
 // when the GP's text does not already cover a section.
 import type { ScrEntry, ScrSection, SummaryCareRecordView } from '../../../preload/contract';
 import { formatDate, formatDateTime, notKnown } from '../../lib/cui';
-import { PresentationText, headingText } from './presentation';
+import { PresentationText, headingText, splitPresentation } from './presentation';
 
 const coveredBy: Readonly<Record<ScrSection['category'], RegExp>> = {
   allergies: /allerg/,
@@ -57,13 +57,14 @@ function EntryTable({ section }: { readonly section: ScrSection }) {
 }
 
 export function ScrRecord({ record }: { readonly record: SummaryCareRecordView }) {
+  const text = record.presentation ? splitPresentation(record.presentation) : null;
   const covered = record.presentation ? headingText(record.presentation) : '';
-  const show = (section: ScrSection) =>
-    record.presentation === null || section.entries.length > 0 || !coveredBy[section.category].test(covered);
-  const core = record.core.filter(show);
-  const additional = record.additional.filter(
-    (section) => record.presentation === null || section.entries.length > 0,
+  // Coded entries are shown for the sections the GP's text lacks (spine-hl7v3.md section 8.3).
+  const core = record.core.filter(
+    (section) => record.presentation === null || !coveredBy[section.category].test(covered),
   );
+  const additional = record.presentation === null ? record.additional : [];
+  const hasAdditional = additional.length > 0 || (text?.additional.length ?? 0) > 0;
   return (
     <article className="app-scr" aria-labelledby="scr-heading">
       <h2 id="scr-heading">Summary Care Record</h2>
@@ -82,32 +83,24 @@ export function ScrRecord({ record }: { readonly record: SummaryCareRecordView }
           </p>
         </div>
       ) : null}
-      {core.length > 0 ? (
-        <section aria-labelledby="scr-core" className="app-scr__core">
-          <h2 id="scr-core" className="nhsuk-heading-m">
-            Core information
-          </h2>
-          {core.map((section) => (
-            <section key={section.category} aria-labelledby={`scr-${section.category}`}>
-              <h3 id={`scr-${section.category}`}>{section.title}</h3>
-              <EntryTable section={section} />
-            </section>
-          ))}
-        </section>
-      ) : null}
-      {record.presentation ? (
-        <section aria-labelledby="scr-gp-text" className="app-scr__text">
-          <h2 id="scr-gp-text" className="nhsuk-heading-m">
-            The GP practice’s summary
-          </h2>
-          <PresentationText nodes={record.presentation} />
-        </section>
-      ) : null}
-      {additional.length > 0 ? (
+      <section aria-labelledby="scr-core" className="app-scr__core">
+        <h2 id="scr-core" className="nhsuk-heading-m">
+          Core information
+        </h2>
+        {text && text.core.length > 0 ? <PresentationText nodes={text.core} /> : null}
+        {core.map((section) => (
+          <section key={section.category} aria-labelledby={`scr-${section.category}`}>
+            <h3 id={`scr-${section.category}`}>{section.title}</h3>
+            <EntryTable section={section} />
+          </section>
+        ))}
+      </section>
+      {hasAdditional ? (
         <section aria-labelledby="scr-additional" className="app-scr__additional">
           <h2 id="scr-additional" className="nhsuk-heading-m">
             Additional Information
           </h2>
+          {text && text.additional.length > 0 ? <PresentationText nodes={text.additional} /> : null}
           {additional.map((section, index) => (
             <section key={index} aria-labelledby={`scr-additional-${index}`}>
               <h3 id={`scr-additional-${index}`}>{section.title}</h3>
