@@ -65,6 +65,8 @@ export const IdentityConfig = z
     cis2: z
       .object({
         clientId: z.string().min(1),
+        /** The OIDC issuer; defaults to `<url>/oidc` (the sandbox's provider). */
+        issuer: z.string().url().optional(),
         privateKeyFile: z.string().min(1),
         keyId: z.string().min(1).default('smsp-client'),
         redirectUri: z.string().url().default('http://127.0.0.1/cis2/callback'),

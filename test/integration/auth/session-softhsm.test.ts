@@ -14,6 +14,7 @@ import { silentLogger } from '../../../main/log/logger';
 import type { SpineClient } from '../../../main/spine/client';
 import type { AuthState } from '../../../preload/contract';
 import type { TrainingCards } from '../../smartcard/cards';
+import { trainingClientId, trainingClientKeyFile } from '../../spine-sandbox/identity/index';
 import { softhsmAvailable } from '../../smartcard/softhsm';
 import {
   cardMover,
@@ -214,6 +215,29 @@ describe.skipIf(!softhsmAvailable())('clinical session on SoftHSM2 cards and the
     expect(ended).toEqual(['555000000001:different-card']);
     expect(s.state().user).toBeNull();
     expect((await s.login(pin('234567'))).user?.displayName).toBe('GENERALPRACTICE, Test');
+  });
+
+  it('CIS2: the same card signs the OIDC card assertion and the session gets the roles from userinfo', async () => {
+    const s = await open({
+      identity: {
+        provider: 'cis2',
+        url: identity.url,
+        caFile: identity.tls.caFile,
+        clientCertFile: identity.tls.clientCertFile,
+        clientKeyFile: identity.tls.clientKeyFile,
+        cis2: {
+          clientId: trainingClientId,
+          privateKeyFile: trainingClientKeyFile(join(dir.path, 'identity')),
+        },
+      },
+    });
+    await insert(s, '555000000003');
+    const state = await s.login(pin('345678'));
+    expect(state.user?.displayName).toBe('GOVERNANCE, Test');
+    expect(state.roles.map((role) => [role.roleProfileId, role.hasAccess])).toEqual([['555000000301', true]]);
+    expect(audited.find((entry) => entry.type === 'session.login')?.detail).toMatchObject({
+      provider: 'cis2',
+    });
   });
 
   it('refuses an identity service whose certificate does not chain to the pinned CA', async () => {
