@@ -126,3 +126,12 @@ export interface UtilityProcessApi {
     },
   ): UtilityProcessLike;
 }
+
+/** The slice of Electron's safeStorage the audit key store uses (key-store.ts). */
+export interface SafeStorageLike {
+  isEncryptionAvailable(): boolean;
+  encryptString(plainText: string): Buffer;
+  decryptString(encrypted: Buffer): string;
+  /** Linux only: `basic_text` means no keyring — the "encryption" is a fixed obfuscation. */
+  getSelectedStorageBackend?(): string;
+}
