@@ -241,7 +241,7 @@ export async function createSpineTransport(options: SpineTransportOptions): Prom
   });
 
   /** Reads an HL7 reply: success returns it, a business failure throws the contract error. */
-  const interpretBusiness = (route: Route, hl7: string | XmlElement): BusinessReading => {
+  const interpretBusiness = (route: Route, hl7: string | XmlElement, messageId: string): BusinessReading => {
     let reading: BusinessReading;
     try {
       reading = readBusiness(hl7);
@@ -250,6 +250,11 @@ export async function createSpineTransport(options: SpineTransportOptions): Prom
         `the HL7 reply could not be read: ${(error as Error).message}`,
         changesRecord(route.interactionId),
       );
+    }
+    // Why: a reply acknowledging another message (spec 4.4: messageRef = our HL7 id) could carry
+    // another patient's record; it is refused, never shown.
+    if (reading.messageRef && reading.messageRef.toUpperCase() !== messageId.toUpperCase()) {
+      throw malformedReply('the reply answers a different request', changesRecord(route.interactionId));
     }
     if (reading.error) throw businessFailure(reading.error, route);
     return reading;
@@ -560,18 +565,16 @@ export async function createSpineTransport(options: SpineTransportOptions): Prom
 
   const finishWithReply = (current: OutboxRecord, route: Route, hl7: string): OutboxRecord => {
     try {
-      interpretBusiness(route, hl7);
+      interpretBusiness(route, hl7, current.messageId);
       return change(current, { state: 'acknowledged', replyHl7: hl7, message: null, spineCode: null });
     } catch (error) {
-      if (error instanceof SpineTransportError && error.kind === 'business') {
-        return change(current, {
-          state: 'rejected',
-          replyHl7: hl7,
-          message: error.message,
-          spineCode: error.failure.detailCode ?? error.failure.spineCode ?? null,
-        });
-      }
-      throw error;
+      if (!(error instanceof SpineTransportError)) throw error;
+      return change(current, {
+        state: error.kind === 'business' ? 'rejected' : 'failed',
+        replyHl7: hl7,
+        message: error.message,
+        spineCode: error.failure.detailCode ?? error.failure.spineCode ?? null,
+      });
     }
   };
 
@@ -778,7 +781,7 @@ export async function createSpineTransport(options: SpineTransportOptions): Prom
           ? await sendSync(route, call, messageId, hl7)
           : { hl7: await sendExpress(route, call, messageId, hl7), element: null };
       const replyHl7 = reply.hl7;
-      const reading = interpretBusiness(route, reply.element ?? reply.hl7);
+      const reading = interpretBusiness(route, reply.element ?? reply.hl7, messageId);
       await record({
         type: 'spine.response',
         outcome: 'success',

@@ -30,7 +30,7 @@ let adaptor: http.Server;
 let url: string;
 const seen: Seen[] = [];
 /** What the fake does with the next requests, in order; then it acknowledges. */
-const script: ('drop' | 'error' | 'accept' | 'nack')[] = [];
+const script: ('drop' | 'error' | 'accept' | 'nack' | 'wrong-ref')[] = [];
 
 const fill = (template: string, messageRef: string): string =>
   template
@@ -69,7 +69,8 @@ beforeAll(async () => {
         res.writeHead(202).end();
         return;
       }
-      const messageId = String(req.headers['message-id']);
+      const messageId =
+        step === 'wrong-ref' ? '0F0F0F0F-0000-4000-8000-000000000000' : String(req.headers['message-id']);
       const reply = step === 'nack' ? nack : ack;
       res.writeHead(200, { 'Content-Type': 'text/xml' }).end(fill(reply, messageId));
     });
@@ -138,6 +139,24 @@ describe('MHS adaptor outbound API', () => {
     expect(request?.body.payload).toMatch(/^<QUPA_IN000008UK02|<\?xml/);
     expect(request?.body.payload).toContain(`root="${reply.messageId}"`);
     expect(reply.hl7).toContain('MCCI_IN010000UK13');
+  });
+
+  it('refuses a reply that acknowledges a different message (never shown to the user)', async () => {
+    const client = await transport();
+    script.push('wrong-ref');
+    const error = await client
+      .request({
+        interactionId: 'QUPA_IN000008UK02',
+        author,
+        build: (context) => buildPdsRetrieval(context, { nhsNumber: '9000000009' }),
+      })
+      .then(
+        () => null,
+        (failure: Error & { code?: string; kind?: string }) => failure,
+      );
+    expect(error?.code).toBe('SPINE_ERROR');
+    expect(error?.kind).toBe('malformed');
+    expect(error?.message).toMatch(/answers a different request/);
   });
 
   it('queues a reliable message, resends it with the SAME Message-Id after a dropped connection, and records AA', async () => {
