@@ -24,14 +24,14 @@ export function RbacBanner({ state }: RbacBannerProps) {
       <div className="app-rbac-banner__actions">
         <button
           type="button"
-          className="nhsuk-button nhsuk-button--secondary nhsuk-button--small"
+          className="nhsuk-button nhsuk-button--reverse nhsuk-button--small"
           onClick={() => void invoke('auth.lock', {})}
         >
           Lock screen
         </button>
         <button
           type="button"
-          className="nhsuk-button nhsuk-button--secondary nhsuk-button--small"
+          className="nhsuk-button nhsuk-button--reverse nhsuk-button--small"
           onClick={() => void invoke('auth.logout', {})}
         >
           Log out

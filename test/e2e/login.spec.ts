@@ -2,11 +2,23 @@
 // reader" (real SoftHSM2 tokens appearing for the PKCS#11 monitor), the sandbox identity service
 // over mutual TLS, the role picker, the RBAC banner, locking by card removal, unlocking, and a
 // second user's card ending the first user's session and patient context.
+import AxeBuilder from '@axe-core/playwright';
 import type { Page } from '@playwright/test';
 import { test, expect, openApp } from './fixtures';
 import { bannerText, enterPasscode, insertCard, removeCard, signIn, trainingUsers } from './login-helper';
 
 const banner = (page: Page) => page.getByRole('region', { name: 'Signed-in user' });
+
+/** No serious or critical axe-core violation, the banner and the training card reader included. */
+async function expectAccessible(page: Page): Promise<void> {
+  const result = await new AxeBuilder({ page }).analyze();
+  const serious = result.violations
+    .filter((violation) => violation.impact === 'serious' || violation.impact === 'critical')
+    .map(
+      (violation) => `${violation.id}: ${violation.nodes.map((node) => node.target.join(' ')).join(', ')}`,
+    );
+  expect(serious).toEqual([]);
+}
 
 async function currentPatient(page: Page): Promise<unknown> {
   return page.evaluate(async () => {
@@ -146,4 +158,30 @@ test('an expired card certificate is refused with what to do next', async ({ pag
   await enterPasscode(page, trainingUsers.EXPIRED.passcode);
   await expect(page.getByRole('alert')).toContainText('has expired', { timeout: 15_000 });
   await expect(page.getByRole('alert')).toContainText('Registration Authority');
+});
+
+test('every sign-in screen is accessible: card prompt, passcode, role picker, banner, lock screen', async ({
+  page,
+  app,
+}) => {
+  await openApp(page, app);
+  await expectAccessible(page);
+  await insertCard(page, 'LOCUM');
+  await expectAccessible(page);
+  await enterPasscode(page, '000000');
+  await expect(page.getByRole('alert').filter({ hasText: 'passcode is not right' })).toBeVisible();
+  await expectAccessible(page);
+  await enterPasscode(page, trainingUsers.LOCUM.passcode);
+  await expect(page.getByRole('radio')).toHaveCount(2, { timeout: 15_000 });
+  await expectAccessible(page);
+  await page.getByRole('radio', { name: /FQ001/ }).check();
+  await page.getByRole('button', { name: 'Continue' }).click();
+  await expect(banner(page)).toBeVisible();
+  await expectAccessible(page);
+  await banner(page).getByRole('button', { name: 'Lock screen' }).click();
+  await expect(page.getByRole('heading', { name: 'This session is locked' })).toBeVisible();
+  await expect(page.getByLabel('Passcode')).toBeVisible();
+  await expectAccessible(page);
+  await enterPasscode(page, trainingUsers.LOCUM.passcode, 'Unlock');
+  await expect(banner(page)).toContainText('LOCUM, Test – Pharmacist – Riverside Pharmacy (ODS: FQ001)');
 });
