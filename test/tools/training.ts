@@ -10,6 +10,7 @@ import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { provisionTrainingCards, type TrainingCards } from '../smartcard/cards';
 import { startSandbox } from '../spine-sandbox/index';
+import { ensurePki } from '../spine-sandbox/certs';
 import { sandboxSpineConfig } from '../support/spine-config';
 
 export interface TrainingSetup {
@@ -23,6 +24,18 @@ export interface TrainingSetup {
 }
 
 const templateDir = resolve('.smsp', 'card-template');
+const sandboxTemplateDir = resolve('.smsp', 'sandbox-template');
+
+/** The sandbox's TLS identities, generated once per checkout like the cards. */
+async function sandboxDir(dataDir: string): Promise<string> {
+  const dir = join(dataDir, 'sandbox');
+  if (!existsSync(join(dir, 'tls'))) {
+    await ensurePki(sandboxTemplateDir);
+    await mkdir(dir, { recursive: true, mode: 0o700 });
+    await cp(join(sandboxTemplateDir, 'tls'), join(dir, 'tls'), { recursive: true });
+  }
+  return dir;
+}
 
 /** Puts every card back out of the reader, so a launch never starts with a card inserted. */
 async function emptyReader(cards: TrainingCards): Promise<void> {
@@ -50,7 +63,7 @@ async function trainingCards(dataDir: string): Promise<TrainingCards> {
 export async function prepareTraining(dataDir: string, say: (line: string) => void): Promise<TrainingSetup> {
   const cards = await trainingCards(dataDir);
   const sandbox = await startSandbox({
-    dataDir: join(dataDir, 'sandbox'),
+    dataDir: await sandboxDir(dataDir),
     smartcardCaFile: cards.caCertFile,
   });
   say(`Spine sandbox at ${sandbox.url}; ${cards.cards.length} training cards in the "Training card reader".`);
