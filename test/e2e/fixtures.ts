@@ -19,14 +19,17 @@ export interface RunningApp {
 const projectRoot = resolve(import.meta.dirname, '..', '..');
 export const screensDir = join(projectRoot, 'test-results', 'screens');
 
-async function launch(dataDir: string): Promise<{ app: RunningApp; child: ChildProcess }> {
+async function launch(
+  dataDir: string,
+  extraEnv: Readonly<Record<string, string>> = {},
+): Promise<{ app: RunningApp; child: ChildProcess }> {
   const child = spawn(
     process.execPath,
     ['--import', 'tsx', 'test/tools/start.ts', '--headless', '--ready-json', '--data-dir', dataDir],
     {
       cwd: projectRoot,
       stdio: ['ignore', 'pipe', 'pipe'],
-      env: { ...process.env, CI: '1' },
+      env: { ...process.env, CI: '1', ...extraEnv },
       detached: true,
     },
   );
@@ -72,10 +75,16 @@ function stop(child: ChildProcess): Promise<void> {
   });
 }
 
-export const test = base.extend<{ app: RunningApp; shot: (page: Page, name: string) => Promise<void> }>({
-  app: async ({}, use) => {
+export const test = base.extend<{
+  /** Extra environment for the launcher, e.g. SMSP_ADMIN_CONFIG with short session policies. */
+  appEnv: Record<string, string>;
+  app: RunningApp;
+  shot: (page: Page, name: string) => Promise<void>;
+}>({
+  appEnv: [{}, { option: true }],
+  app: async ({ appEnv }, use) => {
     const dataDir = mkdtempSync(join(tmpdir(), 'smsp-e2e-'));
-    const { app, child } = await launch(dataDir);
+    const { app, child } = await launch(dataDir, appEnv);
     try {
       await use(app);
     } finally {

@@ -2,6 +2,9 @@
 // reader" (real SoftHSM2 tokens appearing for the PKCS#11 monitor), the sandbox identity service
 // over mutual TLS, the role picker, the RBAC banner, locking by card removal, unlocking, and a
 // second user's card ending the first user's session and patient context.
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import AxeBuilder from '@axe-core/playwright';
 import type { Page } from '@playwright/test';
 import { test, expect, openApp } from './fixtures';
@@ -184,4 +187,35 @@ test('every sign-in screen is accessible: card prompt, passcode, role picker, ba
   await expectAccessible(page);
   await enterPasscode(page, trainingUsers.LOCUM.passcode, 'Unlock');
   await expect(banner(page)).toContainText('LOCUM, Test – Pharmacist – Riverside Pharmacy (ODS: FQ001)');
+});
+
+test.describe('idle timeout', () => {
+  // The shortest policy the configuration allows: 1 minute idle, warned 55 seconds before.
+  const adminDir = mkdtempSync(join(tmpdir(), 'smsp-e2e-admin-'));
+  const adminFile = join(adminDir, 'config.json');
+  writeFileSync(adminFile, JSON.stringify({ policies: { idleTimeoutMinutes: 1, idleWarningSeconds: 55 } }));
+  test.use({ appEnv: { SMSP_ADMIN_CONFIG: adminFile } });
+
+  test('warns with an accessible countdown; "Stay logged in" keeps the session, "Log out" ends it', async ({
+    page,
+    app,
+    shot,
+  }) => {
+    await openApp(page, app);
+    await signIn(page, 'PHARMACIST');
+    const dialog = page.getByRole('alertdialog', { name: 'You are about to be logged out' });
+    await expect(dialog).toBeVisible({ timeout: 15_000 });
+    await expect(dialog).toContainText(/logged out in \d+ seconds?/);
+    await expect(page.getByRole('status').filter({ hasText: 'You will be logged out in' })).toHaveCount(1);
+    await expectAccessible(page);
+    await shot(page, 'login-timeout-warning');
+    await dialog.getByRole('button', { name: 'Stay logged in' }).click();
+    await expect(dialog).toBeHidden();
+    await expect(banner(page)).toBeVisible();
+
+    await expect(dialog).toBeVisible({ timeout: 15_000 });
+    await dialog.getByRole('button', { name: 'Log out' }).click();
+    await expect(banner(page)).toHaveCount(0);
+    await expect(page.getByRole('heading', { name: 'Enter your smartcard passcode' })).toBeVisible();
+  });
 });
