@@ -12,6 +12,8 @@ import { verifyBundle } from '../../../main/audit/verify';
 import type { RbacSubject } from '../../../main/auth/rbac';
 import { signedOutSession } from '../../../main/auth/session-service';
 import { AppConfig } from '../../../main/config/schema';
+import { clinicalUnavailable } from '../../../main/clinical/service';
+import { AuditExportResult, AuditPage } from '../../../preload/contract';
 import { silentLogger } from '../../../main/log/logger';
 
 const governance = { jobRoleCode: 'S8000:G8000:R0001', activityCodes: [] };
@@ -61,7 +63,7 @@ beforeEach(async () => {
       outbox: async () => [],
       close: async () => undefined,
     },
-    clinical: { close: async () => undefined },
+    clinical: clinicalUnavailable(),
     closers: [trail.close],
   });
 });
@@ -88,14 +90,14 @@ describe('audit handlers', () => {
     // 30 views + the audit.search entry carrying the searched NHS number.
     expect(first).toMatchObject({ ok: true, value: { total: 31, page: 1 } });
     const second = await runtime.dispatch('audit.search', { nhsNumber: '9990402132', page: 2 }, caller);
-    expect(second.ok && second.value.entries.length).toBe(7); // 32 now: this search added one
+    expect(second.ok && AuditPage.parse(second.value).entries.length).toBe(7); // 32 now: this search added one
     const exported = await runtime.dispatch('audit.export', {}, caller);
     expect(exported.ok).toBe(true);
-    if (!exported.ok) return;
+    const bundle = AuditExportResult.parse(exported.ok ? exported.value : null);
     // 30 views, 2 searches and the export entry, committed before the bundle was written.
-    expect(exported.value.entries).toBe(33);
-    const verdict = await verifyBundle(exported.value.folder, { trust: exported.value.keyFingerprint });
-    expect(verdict).toMatchObject({ valid: true, entries: exported.value.entries });
+    expect(bundle.entries).toBe(33);
+    const verdict = await verifyBundle(bundle.folder, { trust: bundle.keyFingerprint });
+    expect(verdict).toMatchObject({ valid: true, entries: 33 });
   });
 
   it('rejects malformed criteria before the handler', async () => {
