@@ -2,7 +2,7 @@
 // reader" (real SoftHSM2 tokens appearing for the PKCS#11 monitor), the sandbox identity service
 // over mutual TLS, the role picker, the RBAC banner, locking by card removal, unlocking, and a
 // second user's card ending the first user's session and patient context.
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import AxeBuilder from '@axe-core/playwright';
@@ -195,6 +195,7 @@ test.describe('idle timeout', () => {
   const adminFile = join(adminDir, 'config.json');
   writeFileSync(adminFile, JSON.stringify({ policies: { idleTimeoutMinutes: 1, idleWarningSeconds: 55 } }));
   test.use({ appEnv: { SMSP_ADMIN_CONFIG: adminFile } });
+  test.afterAll(() => rmSync(adminDir, { recursive: true, force: true }));
 
   test('warns with an accessible countdown; "Stay logged in" keeps the session, "Log out" ends it', async ({
     page,
