@@ -285,6 +285,37 @@ export async function createSpineTransport(options: SpineTransportOptions): Prom
     return { hl7: soap.hl7, element: soap.element };
   };
 
+  /**
+   * Sends a request-with-reply, resending the SAME message when that is safe. Why: no retry of
+   * non-idempotent calls (issue 4) — a record-changing call is resent only when it provably never
+   * left (connection refused, DNS, connect timeout); a query also after a reset or a retryable
+   * SOAP fault (200/206/208, spec 4.5), never after a response timeout (the user is waiting).
+   */
+  const withResends = async <T>(
+    route: Route,
+    interactionId: string,
+    messageId: string,
+    send: () => Promise<T>,
+  ): Promise<T> => {
+    const changing = changesRecord(route.interactionId);
+    const maxAttempts = 1 + Math.max(route.retries, 1);
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        return await send();
+      } catch (error) {
+        if (!(error instanceof SpineTransportError)) throw error;
+        const resendable =
+          error.retryable &&
+          error.kind !== 'timeout' &&
+          (!error.maybeDelivered || (!changing && (error.kind === 'reset' || error.kind === 'soap-fault')));
+        if (!resendable || attempt >= maxAttempts || abort.signal.aborted)
+          throw error.withMessage(interactionId, messageId);
+        log.warn('spine: resending a request that did not complete', { interactionId, kind: error.kind });
+        await sleep(200 * attempt, abort.signal);
+      }
+    }
+  };
+
   const sendSync = async (
     route: Route,
     call: SpineCall,
@@ -300,40 +331,20 @@ export async function createSpineTransport(options: SpineTransportOptions): Prom
       fromAsid: route.ourAsid,
       hl7,
     });
-    const changing = changesRecord(route.interactionId);
-    // Why: no retry of non-idempotent calls (issue 4) — a record-changing call is resent only when
-    // it provably never left (connection refused, DNS, connect timeout); a query also after a reset
-    // or a retryable fault (200/206/208), never after a response timeout (the user is waiting).
-    const maxAttempts = 1 + Math.max(route.retries, 1);
-    for (let attempt = 1; ; attempt += 1) {
-      try {
-        const reply = await http.send({
-          method: 'POST',
-          url: route.endpoint,
-          headers: {
-            'Content-Type': 'text/xml; charset=UTF-8',
-            // Spec 3.1: SOAPAction = wsa:Action = service + "/" + interaction.
-            SOAPAction: route.action,
-          },
-          body: envelope,
-          ...timeouts(route),
-        });
-        return readSyncReply(route, reply);
-      } catch (error) {
-        if (!(error instanceof SpineTransportError)) throw error;
-        const resendable =
-          error.retryable &&
-          error.kind !== 'timeout' &&
-          (!error.maybeDelivered || (!changing && (error.kind === 'reset' || error.kind === 'soap-fault')));
-        if (!resendable || attempt >= maxAttempts || abort.signal.aborted)
-          throw error.withMessage(call.interactionId, messageId);
-        log.warn('spine: resending a query that did not reach Spine', {
-          interactionId: call.interactionId,
-          kind: error.kind,
-        });
-        await sleep(200 * attempt, abort.signal);
-      }
-    }
+    return withResends(route, call.interactionId, messageId, async () => {
+      const reply = await http.send({
+        method: 'POST',
+        url: route.endpoint,
+        headers: {
+          'Content-Type': 'text/xml; charset=UTF-8',
+          // Spec 3.1: SOAPAction = wsa:Action = service + "/" + interaction.
+          SOAPAction: route.action,
+        },
+        body: envelope,
+        ...timeouts(route),
+      });
+      return readSyncReply(route, reply);
+    });
   };
 
   // ---- asynchronous ebXML (spec 4) -----------------------------------------------------------
@@ -518,7 +529,10 @@ export async function createSpineTransport(options: SpineTransportOptions): Prom
     const conversationId = messageId;
     const wire = buildWire(route, messageId, conversationId, hl7);
     try {
-      const outcome = await postOnce(route, wire, headersFor(route, messageId, conversationId));
+      // Express queries are idempotent: the same message may be resent (same MessageId).
+      const outcome = await withResends(route, call.interactionId, messageId, () =>
+        postOnce(route, wire, headersFor(route, messageId, conversationId)),
+      );
       if (outcome.kind === 'reply') return outcome.hl7;
       return await awaitReply(route, messageId, conversationId, outcome);
     } catch (error) {

@@ -103,6 +103,26 @@ describe.each([
     expect(error.code).toBe('NO_SCR');
   });
 
+  it('resends a query after a retryable SOAP fault (206) and gets the answer', async () => {
+    env.sandbox.setFaults([{ kind: 'soap-fault', interaction: 'QUPC_IN160101UK05', code: '206', times: 1 }]);
+    const reply = await client().transport.request(documentList('9000000009'));
+    expect(parseHl7(reply.hl7).interactionId).toBe('QUPC_IN160102UK05');
+  });
+
+  it('does not resend a query after an ebXML MessageError: SPINE_REJECTED', async () => {
+    env.sandbox.setFaults([
+      {
+        kind: 'ebxml-error',
+        interaction: 'QUPC_IN160101UK05',
+        description: '501319:Unknown eb:CPAId',
+        times: 1,
+      },
+    ]);
+    const error = await rejection(client().transport.request(documentList('9000000009')));
+    expect(error.code).toBe('SPINE_REJECTED');
+    expect(error.message).toMatch(/501319/);
+  });
+
   it('tells the pharmacist when the answer never comes (reply dropped)', async () => {
     env.sandbox.setFaults([{ kind: 'async-drop', interaction: 'QUPC_IN160101UK05', times: 1 }]);
     // Polling gets its own short budget; the inbound client waits its configured 3 s.
