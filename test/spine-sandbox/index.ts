@@ -3,7 +3,7 @@
 // injection. `startSandbox()` is what tests, training mode and the CLI use.
 import { createServer, type Server } from 'node:https';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { Socket } from 'node:net';
+import { Socket as NetSocket, type Socket } from 'node:net';
 import { mkdir } from 'node:fs/promises';
 import type { IdentityService } from './identity/index';
 import { ensurePki } from './certs';
@@ -183,9 +183,13 @@ export async function startSandbox(options: SandboxOptions): Promise<SandboxHand
         });
         return { handled: true, waited };
       }
-      case 'reset':
-        req.socket.resetAndDestroy();
+      case 'reset': {
+        // A TCP RST on the raw socket under TLS (the TLS socket's own handle cannot be reset).
+        const raw = (req.socket as Socket & { _parent?: unknown })._parent;
+        if (raw instanceof NetSocket) raw.resetAndDestroy();
+        else req.socket.destroy();
         return { handled: true, waited };
+      }
       case 'soap-fault': {
         const code = rule.code ?? '200';
         send(
