@@ -5,6 +5,7 @@ import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:https';
 import { mkdtemp, rm } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
+import type { TLSSocket } from 'node:tls';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -65,7 +66,7 @@ beforeAll(async () => {
         const env = parseXml(parts[0]?.body ?? '');
         const mh = path(env, 'Header', 'MessageHeader');
         const messageId = text(path(mh, 'MessageData', 'MessageId'));
-        const peer = (req.socket as import('node:tls').TLSSocket).getPeerCertificate();
+        const peer = (req.socket as TLSSocket).getPeerCertificate();
         received.push({
           soapAction: String(req.headers.soapaction),
           messageId,
