@@ -1,5 +1,6 @@
 // The audit trail as the app uses it: entries committed in the worker thread, attributed to the
 // acting user, searchable, and refused (fail closed) when the store cannot be opened or written.
+import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -151,21 +152,70 @@ describe('openAuditTrail', () => {
     expect((await allowed.record({ type: 'x', outcome: 'info' })).sequence).toBe(1);
   });
 
-  it('rejects appends once the database cannot be written', async () => {
+  // A full disk needs a small filesystem of its own: root mounts a 2 MiB tmpfs (and removes it).
+  const asRoot = process.getuid?.() === 0;
+  it.skipIf(!asRoot)(
+    'fails closed when the disk is full, without a gap in the sequence, and recovers',
+    async () => {
+      const mountPoint = mkdtempSync(join(tmpdir(), 'smsp-full-'));
+      execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=2m,mode=0700', 'tmpfs', mountPoint]);
+      const trails: AuditTrail[] = [];
+      try {
+        const events = new EventBus();
+        const seen: string[] = [];
+        events.subscribe((name) => seen.push(name));
+        const trail = await openAuditTrail({
+          config: AppConfig.parse({ workstation: 'PHARM-01' }),
+          dataDir: mountPoint,
+          log: silentLogger,
+          events,
+          platform: { host: 'test-host' },
+        });
+        trails.push(trail);
+        let last = (await trail.record({ type: 'a', outcome: 'info' })).sequence;
+        // Fill what is left of the filesystem.
+        const filler = join(mountPoint, 'filler');
+        try {
+          writeFileSync(filler, Buffer.alloc(4 * 1024 * 1024));
+        } catch {
+          // ENOSPC: the file holds whatever fitted
+        }
+        let failure: unknown = null;
+        for (let i = 0; i < 5_000 && failure === null; i += 1) {
+          try {
+            last = (await trail.record({ type: 'b', outcome: 'info', detail: { text: 'x'.repeat(500) } }))
+              .sequence;
+          } catch (error) {
+            failure = error;
+          }
+        }
+        expect(failure).toBeInstanceOf(AppError);
+        expect((failure as AppError).code).toBe('AUDIT_UNAVAILABLE');
+        expect((failure as AppError).message).toMatch(/disk is full/);
+        expect(seen).toContain('audit.unavailable');
+        expect(trail.status().available).toBe(false);
+        rmSync(filler);
+        // Space again: the next entry follows the last committed one, nothing was skipped.
+        expect((await trail.record({ type: 'c', outcome: 'info' })).sequence).toBe(last + 1);
+        expect(trail.status().available).toBe(true);
+      } finally {
+        for (const t of trails) await t.close();
+        execFileSync('umount', [mountPoint]);
+        rmSync(mountPoint, { recursive: true, force: true });
+      }
+    },
+  );
+
+  it.skipIf(asRoot)('fails closed when the database cannot be written (read-only folder)', async () => {
     const trail = await open();
     await trail.record({ type: 'a', outcome: 'info' });
-    // Read-only directory and files: SQLite cannot write the WAL.
     chmodSync(join(dir, 'audit.db'), 0o400);
     chmodSync(join(dir, 'audit.db-wal'), 0o400);
     chmodSync(dir, 0o500);
     try {
-      const results = await Promise.allSettled(
-        Array.from({ length: 3 }, () => trail.record({ type: 'b', outcome: 'info' })),
-      );
-      // Root ignores permission bits; only assert where the OS enforces them.
-      if (process.getuid?.() !== 0) {
-        expect(results.every((r) => r.status === 'rejected')).toBe(true);
-      }
+      await expect(trail.record({ type: 'b', outcome: 'info' })).rejects.toMatchObject({
+        code: 'AUDIT_UNAVAILABLE',
+      });
     } finally {
       chmodSync(dir, 0o700);
     }
