@@ -1,7 +1,7 @@
-// XML for the sandbox: safe parsing of what clients send (DOCTYPE refused, entities off, values
-// kept as strings — toolchain.md "XML"), a small namespace-prefix-blind element model for the
-// validators, and escaping for every value the sandbox writes into a response.
-import { XMLParser } from 'fast-xml-parser';
+// XML for the sandbox: safe parsing of what clients send (main/hl7's parser: DOCTYPE refused,
+// entities off, values kept as strings — toolchain.md "XML"), a small namespace-prefix-blind
+// element model for the validators, and escaping for every value the sandbox writes.
+import { Hl7ParseError, parseXml as parseHl7Xml, type XmlElement as Hl7Element } from '../../main/hl7/xml';
 
 /** An element: local name, attributes by local name, child elements in order, and its text. */
 export interface XmlElement {
@@ -15,69 +15,36 @@ export class XmlError extends Error {
   override readonly name = 'XmlError';
 }
 
-const parser = new XMLParser({
-  ignoreAttributes: false,
-  attributeNamePrefix: '',
-  parseTagValue: false,
-  parseAttributeValue: false,
-  // Security: entity expansion is a billion-laughs vector; DOCTYPE is refused before parsing.
-  processEntities: false,
-  preserveOrder: true,
-  trimValues: false,
-  removeNSPrefix: true,
-});
+/** Requests larger than this are refused before parsing (the server's body limit is the same). */
+export const MAX_XML_BYTES = 16 * 1024 * 1024;
 
-type Ordered = Record<string, unknown>;
-
-const named: Readonly<Record<string, string>> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" };
-
-/** Decodes the five predefined entities and character references; nothing else is expanded. */
-function decode(value: string): string {
-  return value.replace(/&(#x[0-9a-fA-F]+|#[0-9]+|[a-z]+);/g, (whole, ref: string) => {
-    if (ref.startsWith('#x')) return String.fromCodePoint(Number.parseInt(ref.slice(2), 16));
-    if (ref.startsWith('#')) return String.fromCodePoint(Number.parseInt(ref.slice(1), 10));
-    return named[ref] ?? whole;
-  });
-}
-
-function convert(node: Ordered): XmlElement | null {
-  const keys = Object.keys(node).filter((k) => k !== ':@');
-  const name = keys[0];
-  if (name === undefined || name === '#text' || name.startsWith('?') || name === '#comment') return null;
-  const rawAttrs = (node[':@'] ?? {}) as Record<string, unknown>;
+function convert(element: Hl7Element): XmlElement {
   const attrs: Record<string, string> = {};
-  for (const [k, v] of Object.entries(rawAttrs)) {
+  for (const [k, v] of Object.entries(element.attrs)) {
     if (k === 'xmlns' || k.startsWith('xmlns:')) continue;
-    attrs[k] = decode(String(v));
+    attrs[k.slice(k.indexOf(':') + 1)] = v;
   }
-  const kids = (node[name] ?? []) as Ordered[];
-  const children: XmlElement[] = [];
+  const kids: XmlElement[] = [];
   let text = '';
-  for (const kid of kids) {
-    if ('#text' in kid) text += decode(String(kid['#text']));
-    else {
-      const child = convert(kid);
-      if (child) children.push(child);
-    }
+  for (const node of element.children) {
+    if (typeof node === 'string') text += node;
+    else kids.push(convert(node));
   }
-  return { name, attrs, children, text };
+  return { name: element.local, attrs, children: kids, text };
 }
 
-/** Parses a document and returns its root element; throws XmlError when not well formed. */
+/**
+ * Parses a document and returns its root element; throws XmlError when not well formed. The
+ * parsing is main/hl7's (architecture: the sandbox reuses it for requests): size-checked,
+ * DOCTYPE refused, entities never expanded (toolchain.md "XML").
+ */
 export function parseXml(text: string): XmlElement {
-  // Security: a DOCTYPE can declare entities; Spine messages never carry one (toolchain.md).
-  if (/<!DOCTYPE/i.test(text)) throw new XmlError('DOCTYPE is not allowed');
-  if (!text.trim().startsWith('<')) throw new XmlError('not an XML document');
-  let ordered: Ordered[];
   try {
-    ordered = parser.parse(text, true) as Ordered[];
+    return convert(parseHl7Xml(text, { maxBytes: MAX_XML_BYTES }));
   } catch (error) {
-    throw new XmlError(error instanceof Error ? error.message : String(error));
+    if (error instanceof Hl7ParseError) throw new XmlError(error.message);
+    throw error;
   }
-  const roots = ordered.map(convert).filter((e): e is XmlElement => e !== null);
-  const root = roots[0];
-  if (!root || roots.length !== 1) throw new XmlError('a document has exactly one root element');
-  return root;
 }
 
 export function child(element: XmlElement | undefined, name: string): XmlElement | undefined {
