@@ -4,7 +4,7 @@
 //   seed --db FILE --key-file KEY --entries N   (training mode only)
 // Exit codes: 0 done / valid; 1 verification failed; 2 usage or operational error.
 import { hostname, userInfo } from 'node:os';
-import { loadConfig } from '../config/load';
+import { defaultAdminFile, loadConfig } from '../config/load';
 import { readKeyFile, readOrCreateKeyFile } from '../../native/sqlite';
 import { canonicalJson, localOffset } from '../audit/entry';
 import { exportBundle } from '../audit/export';
@@ -59,6 +59,11 @@ function oneLine(error: unknown): string {
   return (error instanceof Error ? error.message : String(error)).replace(/\s+/g, ' ').trim();
 }
 
+/** The administrator's configuration, as the app reads it (the user's own file cannot change these keys). */
+function adminConfig() {
+  return loadConfig({ adminFile: process.env['SMSP_ADMIN_CONFIG'] ?? defaultAdminFile() });
+}
+
 async function runExport(args: string[]): Promise<number> {
   const { options, positional } = parse(args, ['db', 'key-file', 'out', 'from', 'to']);
   if (positional.length > 0) throw new UsageError(`unexpected ${positional.join(' ')}`);
@@ -70,7 +75,7 @@ async function runExport(args: string[]): Promise<number> {
   const store = AuditStore.open(db, key);
   key.fill(0);
   try {
-    const workstation = loadConfig().workstation ?? hostname();
+    const workstation = adminConfig().workstation ?? hostname();
     const now = new Date();
     // The export is an audited event like any other, committed before the bundle is written.
     store.append([
@@ -130,7 +135,7 @@ async function runVerify(args: string[]): Promise<number> {
 async function runSeed(args: string[]): Promise<number> {
   const { options, positional } = parse(args, ['db', 'key-file', 'entries']);
   if (positional.length > 0) throw new UsageError(`unexpected ${positional.join(' ')}`);
-  const config = loadConfig();
+  const config = adminConfig();
   // Why: synthetic entries in a real workstation's trail would corrupt its evidential value.
   if (config.environment !== 'training') {
     process.stderr.write(
