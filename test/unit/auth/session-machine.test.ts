@@ -243,6 +243,31 @@ describe('signing in', () => {
     expect(r.session.actor()).toBeNull();
   });
 
+  it('zeroes the passcode even when it is refused before the card is asked', async () => {
+    const r = rig();
+    const buffer = pin('123456');
+    await expectCode(r.session.login(buffer), 'CARD_ABSENT');
+    expect(buffer.every((byte) => byte === 0)).toBe(true);
+    expect(r.cards.loginCalls).toBe(0);
+  });
+
+  it('does not act in a role, or unlock, when the audit trail cannot record it', async () => {
+    const r = rig();
+    r.cards.insert(fakeCard(alice, '123456', 'S-ALICE'));
+    await settle();
+    await r.session.login(pin('123456'));
+    r.audit.failing = true;
+    await expectCode(r.session.selectRole('555000000101'), 'AUDIT_UNAVAILABLE');
+    expect(r.session.state().stage).toBe('authenticated');
+    expect(r.session.rbacSubject()).toBeNull();
+    r.audit.failing = false;
+    await r.session.selectRole('555000000101');
+    await r.session.lock();
+    r.audit.failing = true;
+    await expectCode(r.session.unlock(pin('123456')), 'AUDIT_UNAVAILABLE');
+    expect(r.session.state().stage).toBe('locked');
+  });
+
   it('offers the role this user last chose on this workstation', async () => {
     const first = rig();
     const locum = fakeCard(bob, '567890', 'S-BOB');
