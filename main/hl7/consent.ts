@@ -2,12 +2,11 @@
 // permissions block of the Spine-2 event list, and set requests. Mapping to ConsentState (absent
 // assertion = Ask) is in mappers.ts.
 import type { AcsPermission } from './types';
-import { child, descendants, path, textOf, type XmlElement } from './xml';
+import { child, path, textOf, type XmlElement } from './xml';
 
-export function readPermissions(root: XmlElement): AcsPermission[] {
-  const controlAct = child(root, 'ControlActEvent');
+export function readPermissions(assertions: readonly XmlElement[]): AcsPermission[] {
   const out: AcsPermission[] = [];
-  for (const assertion of descendants(controlAct, 'accessControlAssertion')) {
+  for (const assertion of assertions) {
     const permission = textOf(child(assertion, 'permission'));
     if (!permission) continue;
     out.push({

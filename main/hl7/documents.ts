@@ -2,7 +2,7 @@
 // DocumentCollection metadata and the Spine-2 QUPC_IN200000SM04 event list.
 import { isoDateTime } from './dates';
 import type { DocumentRef, DocumentStatus } from './types';
-import { attr, child, descendants, elements, find, path, textOf, type XmlElement } from './xml';
+import { attr, child, elements, find, path, textOf, type XmlElement } from './xml';
 
 /** PSISDataStatus (17.59): 1 Normal, 2 Withdrawn, 3 Replaced (spec 7.1). */
 function statusOf(code: string | null): DocumentStatus {
@@ -65,18 +65,16 @@ function fromEvent(event: XmlElement): DocumentRef | null {
 }
 
 /** Documents listed in a PSIS reply: pSISDocMetaData (Spine 1 style) or psis:event (Spine 2). */
-export function readDocuments(root: XmlElement): DocumentRef[] {
-  const controlAct = child(root, 'ControlActEvent');
-  if (!controlAct) return [];
+export function readDocuments(
+  metaData: readonly XmlElement[],
+  eventLists: readonly XmlElement[],
+): DocumentRef[] {
   const out: DocumentRef[] = [];
-  for (const meta of descendants(controlAct, 'pSISDocMetaData')) {
+  for (const meta of metaData) {
     const ref = fromMetaData(meta);
     if (ref) out.push(ref);
   }
-  for (const list of [
-    ...descendants(controlAct, 'queryResponseEventList'),
-    ...descendants(controlAct, 'queryResponseEvent'),
-  ]) {
+  for (const list of eventLists) {
     for (const event of elements(list, 'event')) {
       const ref = fromEvent(event);
       if (ref) out.push(ref);

@@ -7,7 +7,7 @@ import { readDocuments } from './documents';
 import { readPatients } from './patients';
 import { readGpSummary } from './scr';
 import type { AcsPermission, DocumentRef, Patient, SpineCode, SummaryCareRecord } from './types';
-import { attr, child, find, parseXml, path, textOf, type XmlElement } from './xml';
+import { attr, child, collect, parseXml, path, textOf, type XmlElement } from './xml';
 import { isoDateTime } from './dates';
 
 export interface ParsedHl7 {
@@ -34,6 +34,16 @@ export interface ParsedHl7 {
   readonly permissions: readonly AcsPermission[];
 }
 
+const WANTED: ReadonlySet<string> = new Set([
+  'pSISDocMetaData',
+  'queryResponseEventList',
+  'queryResponseEvent',
+  'accessControlAssertion',
+  'GPSummary',
+]);
+// pSISDocMetaData is not pruned: QUPC_IN160104UK05 carries the GPSummary inside it.
+const PRUNE: ReadonlySet<string> = new Set(['GPSummary', 'accessControlAssertion']);
+
 function asid(root: XmlElement, name: string): string | null {
   return attr(path(root, `${name}/device/id`), 'extension');
 }
@@ -42,6 +52,9 @@ function asid(root: XmlElement, name: string): string | null {
 export function readHl7(root: XmlElement): ParsedHl7 {
   const issues = readIssues(root);
   const controlAct = child(root, 'ControlActEvent');
+  // One walk finds everything the mappers need; the GPSummary subtree (XHTML) is not searched.
+  const found = collect(controlAct, WANTED, PRUNE);
+  const list = (name: string) => found.get(name) ?? [];
   return {
     root,
     interactionId: attr(child(root, 'interactionId'), 'extension') ?? root.local,
@@ -55,9 +68,12 @@ export function readHl7(root: XmlElement): ParsedHl7 {
     queryResponseCode: attr(path(controlAct, 'queryAck/queryResponseCode'), 'code'),
     successDetail: textOf(path(controlAct, 'requestSuccessDetail/detail')),
     patients: readPatients(root, issues),
-    documents: readDocuments(root),
-    gpSummary: readGpSummary(find(root, 'GPSummary')),
-    permissions: readPermissions(root),
+    documents: readDocuments(list('pSISDocMetaData'), [
+      ...list('queryResponseEventList'),
+      ...list('queryResponseEvent'),
+    ]),
+    gpSummary: readGpSummary(list('GPSummary')[0] ?? null),
+    permissions: readPermissions(list('accessControlAssertion')),
   };
 }
 

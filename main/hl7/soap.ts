@@ -203,7 +203,9 @@ export function readSoapEnvelope(envelope: XmlElement): ParsedSoapEnvelope {
       hl7Element = first;
     }
   }
-  return {
+  const scope = hl7Element ? namespacesOf(envelope, body, bodyWrapper ? first : null) : null;
+  let hl7Text: string | null | undefined;
+  const parsed: ParsedSoapEnvelope = {
     action: textOf(child(header, 'Action')),
     messageId: stripUuidPrefix(textOf(child(header, 'MessageID'))),
     relatesTo: stripUuidPrefix(textOf(child(header, 'RelatesTo'))),
@@ -212,10 +214,15 @@ export function readSoapEnvelope(envelope: XmlElement): ParsedSoapEnvelope {
     toAsid: headerAsid(header, 'communicationFunctionRcv'),
     fromAsid: headerAsid(header, 'communicationFunctionSnd'),
     bodyWrapper,
-    hl7: hl7Element ? serialize(hl7Element, namespacesOf(envelope, body, bodyWrapper ? first : null)) : null,
+    // Serialised on first use only: most callers read hl7Element and never need the text.
+    get hl7(): string | null {
+      if (hl7Text === undefined) hl7Text = hl7Element && scope ? serialize(hl7Element, scope) : null;
+      return hl7Text;
+    },
     hl7Element,
     fault,
   };
+  return parsed;
 }
 
 /** Parses a SOAP envelope from text (sync reply, sync request, or a fault). */

@@ -1,7 +1,8 @@
 // The safe XML core every parser and builder in main/hl7 uses: a size- and DOCTYPE-checked parse
 // into a small ordered element tree, namespace-prefix-agnostic accessors, and escaping for
 // builders. Nothing here does I/O.
-import { XMLParser, XMLValidator } from 'fast-xml-parser';
+import { XMLParser } from 'fast-xml-parser';
+import { checkWellFormed } from './well-formed';
 
 /** Spine's message size limit; enforced on the UTF-8 byte length before any parsing. */
 export const MAX_MESSAGE_BYTES = 5 * 1024 * 1024;
@@ -164,11 +165,15 @@ function convert(raw: readonly RawNode[], out: XmlNode[]): void {
 export function parseXml(text: string, options: ParseXmlOptions = {}): XmlElement {
   checkXmlInput(text, options.maxBytes);
   const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
-  const valid = XMLValidator.validate(body, { allowBooleanAttributes: false });
-  if (valid !== true) {
-    const { msg, line } = valid.err;
-    const col = Number.isFinite(valid.err.col) ? valid.err.col : 1;
-    throw new Hl7ParseError(`Malformed XML at line ${line}, column ${col}: ${msg}`, 'malformed', line, col);
+  const problem = checkWellFormed(body);
+  if (problem) {
+    const { line, column } = position(body, problem.index);
+    throw new Hl7ParseError(
+      `Malformed XML at line ${line}, column ${column}: ${problem.message}`,
+      'malformed',
+      line,
+      column,
+    );
   }
   let raw: unknown;
   try {
@@ -237,6 +242,36 @@ export function descendants(parent: XmlElement | null | undefined, local: string
       stack.push(node);
     }
     if (current !== parent && current.local === local) out.push(current);
+  }
+  return out;
+}
+
+/**
+ * One depth-first walk collecting descendants by local name (document order), not descending
+ * into elements named in `prune` (they are collected themselves).
+ */
+export function collect(
+  parent: XmlElement | null | undefined,
+  wanted: ReadonlySet<string>,
+  prune: ReadonlySet<string> = new Set(),
+): Map<string, XmlElement[]> {
+  const out = new Map<string, XmlElement[]>();
+  if (!parent) return out;
+  const stack: XmlElement[] = [parent];
+  while (stack.length > 0) {
+    const current = stack.pop();
+    if (!current) break;
+    if (current !== parent && wanted.has(current.local)) {
+      const list = out.get(current.local);
+      if (list) list.push(current);
+      else out.set(current.local, [current]);
+    }
+    if (current !== parent && prune.has(current.local)) continue;
+    const kids = current.children;
+    for (let i = kids.length - 1; i >= 0; i -= 1) {
+      const node = kids[i];
+      if (node !== undefined && typeof node !== 'string') stack.push(node);
+    }
   }
   return out;
 }

@@ -317,7 +317,7 @@ const TABLE: readonly (readonly [string, string, string | null, string])[] = [
   [
     'NHSDigital__integration-adaptor-mhs/mhs__common__mhs_common__messages__tests__test_messages__ebxml_request_invalid_application_xml_binary_hl7_payload.msg',
     'throws',
-    'Malformed XML at line 1, column 1: char ',
+    'Malformed XML at line 1, column 1: Text outside the root',
     '',
   ],
   [
@@ -503,7 +503,7 @@ const TABLE: readonly (readonly [string, string, string | null, string])[] = [
   [
     'NHSDigital__integration-adaptor-mhs/mhs__common__mhs_common__messages__tests__test_messages__ebxml_request_payload_defect.msg',
     'throws',
-    'Malformed XML at line 1, column 1: Start',
+    'Malformed XML at line 1, column 1: No root element',
     '',
   ],
   [

@@ -67,6 +67,14 @@ describe('entities and DOCTYPE', () => {
     expect(error.message).toMatch(/Undefined entity &xxe;/);
   });
 
+  it('accepts what XML allows: > in attribute values, CDATA, comments, PIs, single quotes', () => {
+    const root = parseXml(
+      `<?xml version='1.0'?><!-- c --><a b='x>y' c="1"><![CDATA[<not a tag>]]><?pi x?><d/></a>`,
+    );
+    expect(root.attrs).toEqual({ b: 'x>y', c: '1' });
+    expect(root.children[0]).toBe('<not a tag>');
+  });
+
   it('the five predefined entities and character references decode', () => {
     const root = parseXml('<x a="&lt;&amp;&quot;&apos;&gt;">&#65;&#x1F600;&amp;lt;</x>');
     expect(root.attrs['a']).toBe('<&"\'>');
@@ -115,6 +123,11 @@ describe('malformed XML', () => {
     ['two roots', '<a/><b/>'],
     ['text only', 'just text'],
     ['bad attribute', '<a b=c/>'],
+    ['mismatched closing tag', '<a><b></a></b>'],
+    ['< inside an attribute value', '<a b="<"/>'],
+    ['unclosed comment', '<a><!-- x </a>'],
+    ['unclosed CDATA', '<a><![CDATA[ x </a>'],
+    ['text after the root', '<a/>tail'],
   ])('%s is refused', (_name, text) => {
     expect(parseError(() => parseXml(text)).reason).toBe('malformed');
   });
