@@ -11,6 +11,11 @@ import { fileURLToPath } from 'node:url';
 export const pcscdPath = '/usr/sbin/pcscd';
 export const vpcdDriver = '/usr/lib/pcsc/drivers/serial/libifdvpcd.so';
 export const openscModule = '/usr/lib/x86_64-linux-gnu/opensc-pkcs11.so';
+function onPath(command: string): boolean {
+  const dirs = (process.env.PATH ?? '/usr/bin:/bin').split(':').concat(['/usr/sbin', '/sbin']);
+  return dirs.some((dir) => existsSync(join(dir, command)));
+}
+
 /** Why the PC/SC path cannot run here, or null when it can. */
 export function pcscUnavailable(): string | null {
   if (process.platform !== 'linux') return 'the PC/SC test stack is Linux-only';
@@ -20,6 +25,13 @@ export function pcscUnavailable(): string | null {
     [openscModule, 'opensc-pkcs11'],
   ] as const) {
     if (!existsSync(path)) return `${path} is missing (apt-get install ${pkg})`;
+  }
+  for (const [command, pkg] of [
+    ['unshare', 'util-linux'],
+    ['nsenter', 'util-linux'],
+    ['ip', 'iproute2'],
+  ] as const) {
+    if (!onPath(command)) return `${command} is missing (apt-get install ${pkg})`;
   }
   if (process.getuid?.() !== 0)
     return 'the private pcscd needs root (unshare of network and mount namespaces)';
@@ -82,7 +94,10 @@ export async function startPrivatePcsc(dir: string): Promise<PrivatePcsc> {
   const child: ChildProcess = spawn(
     'unshare',
     ['--net', '--mount', '--propagation', 'private', '/bin/sh', '-c', script, runDir, pcscdPath, confDir],
-    { env: { PATH: process.env.PATH ?? '/usr/bin:/bin' }, stdio: ['ignore', 'ignore', 'pipe'] },
+    {
+      env: { PATH: `${process.env.PATH ?? '/usr/bin:/bin'}:/usr/sbin:/sbin` },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    },
   );
   let stderr = '';
   child.stderr?.on('data', (d: Buffer) => {
