@@ -100,7 +100,7 @@ export function errorCode(error: unknown): string {
 /** Classifies a Node network error. `sent` = our request body was fully written. */
 export function classifyNetworkError(
   error: unknown,
-  phase: { connected: boolean; sent: boolean },
+  phase: { connected: boolean; sent: boolean; tlsHandshaking?: boolean },
   exchange: Pick<HttpExchange, 'changesRecord'>,
 ): SpineTransportError {
   const code = errorCode(error);
@@ -120,6 +120,20 @@ export function classifyNetworkError(
       cause: code,
       maybeDelivered: false,
       changesRecord: exchange.changesRecord,
+    });
+  }
+  if (phase.tlsHandshaking && (code === 'ECONNRESET' || code === 'EPIPE')) {
+    // Why: a connection dropped in the middle of the TLS handshake is, in practice, Spine refusing
+    // this workstation's certificate (TLS 1.2 servers decide during the handshake and many just
+    // close); treating it as a blip would retry a configuration fault. (A TLS 1.3 server decides
+    // after the client's handshake is done, so there it can only show as a reset.)
+    return networkFailure({
+      kind: 'tls',
+      cause: code,
+      maybeDelivered: false,
+      changesRecord: exchange.changesRecord,
+      tlsReason:
+        "Spine closed the connection during the secure handshake — it may not accept this workstation's certificate",
     });
   }
   if (code === 'ECONNREFUSED' || code === 'EHOSTUNREACH' || code === 'ENETUNREACH') {
@@ -178,7 +192,7 @@ export function createSpineHttp(tls: TlsMaterial | null): SpineHttp {
     }
     return new Promise<HttpReply>((resolve, reject) => {
       const started = performance.now();
-      const phase = { connected: false, sent: false };
+      const phase = { connected: false, sent: false, tlsHandshaking: false };
       let settled = false;
       let timer: NodeJS.Timeout | null = null;
       const finish = (error: SpineTransportError | null, reply?: HttpReply) => {
@@ -277,7 +291,15 @@ export function createSpineHttp(tls: TlsMaterial | null): SpineHttp {
             }),
           );
         });
-        socket.once(secure ? 'secureConnect' : 'connect', onConnected);
+        if (secure) {
+          socket.once('connect', () => {
+            phase.tlsHandshaking = true;
+          });
+          socket.once('secureConnect', () => {
+            phase.tlsHandshaking = false;
+            onConnected();
+          });
+        } else socket.once('connect', onConnected);
       });
       if (body) request.end(body);
       else request.end();

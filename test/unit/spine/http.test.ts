@@ -18,6 +18,8 @@ let server: https.Server;
 let stalled: net.Server;
 let base: string;
 let stalledUrl: string;
+let tls12: https.Server;
+let tls12Url: string;
 const hanging = new Set<net.Socket>();
 
 const material = async (pki: SandboxPki, clientOf: SandboxPki = pki): Promise<TlsMaterial> => ({
@@ -74,6 +76,21 @@ beforeAll(async () => {
   server.on('tlsClientError', () => undefined);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   base = `https://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  // The same, capped at TLS 1.2: client certificates are judged inside the handshake.
+  tls12 = https.createServer(
+    {
+      cert: ours.serverCertPem,
+      key: ours.serverKeyPem,
+      ca: ours.caPem,
+      requestCert: true,
+      rejectUnauthorized: true,
+      maxVersion: 'TLSv1.2',
+    },
+    (_req, res) => res.writeHead(200).end('<pong/>'),
+  );
+  tls12.on('tlsClientError', () => undefined);
+  await new Promise<void>((resolve) => tls12.listen(0, '127.0.0.1', resolve));
+  tls12Url = `https://127.0.0.1:${(tls12.address() as AddressInfo).port}`;
   // Accepts TCP but never speaks TLS: the handshake cannot complete.
   stalled = net.createServer((socket) => hanging.add(socket));
   await new Promise<void>((resolve) => stalled.listen(0, '127.0.0.1', resolve));
@@ -85,6 +102,8 @@ afterAll(async () => {
   server.closeAllConnections();
   await new Promise<void>((resolve) => server.close(() => resolve()));
   await new Promise<void>((resolve) => stalled.close(() => resolve()));
+  tls12.closeAllConnections();
+  await new Promise<void>((resolve) => tls12.close(() => resolve()));
   await rm(dir, { recursive: true, force: true });
 });
 
@@ -128,13 +147,24 @@ describe('Spine HTTPS with mutual TLS', () => {
     }
   });
 
-  it('reports a refused client certificate as a TLS error, not a network blip', async () => {
+  it('reports a client certificate refused in a TLS 1.2 handshake as TLS_ERROR, not a network blip', async () => {
+    const http = createSpineHttp(await material(ours, foreign));
+    try {
+      const error = await failure(http.send(exchange('', { url: `${tls12Url}/ok` })));
+      expect(error.code).toBe('TLS_ERROR');
+      expect(error.retryable).toBe(false);
+      expect(error.message).toMatch(/may not accept this workstation's certificate/);
+    } finally {
+      http.close();
+    }
+  });
+
+  it('can only see a TLS 1.3 refusal of our certificate as a reset (the server decides after the handshake)', async () => {
     const http = createSpineHttp(await material(ours, foreign));
     try {
       const error = await failure(http.send(exchange('/ok')));
-      expect(['TLS_ERROR', 'SPINE_UNAVAILABLE']).toContain(error.code);
-      // Whichever way the server's alert surfaces, nothing reached the application.
-      expect(error.kind === 'tls' || error.kind === 'reset').toBe(true);
+      expect(error.kind).toBe('reset');
+      expect(error.code).toBe('SPINE_UNAVAILABLE');
     } finally {
       http.close();
     }
