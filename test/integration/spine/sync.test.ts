@@ -205,6 +205,14 @@ describe('faults on the synchronous path', () => {
     expect(error.kind).toBe('http-status');
   });
 
+  it('reports a bare HTTP 413 as SPINE_ERROR naming the status', async () => {
+    env.sandbox.setFaults([{ kind: 'http-status', interaction: 'QUPA_IN000008UK02', status: 413, times: 1 }]);
+    const error = await rejection(client.transport.request(retrieval('9000000009')));
+    expect(error.code).toBe('SPINE_ERROR');
+    expect(error.kind).toBe('http-status');
+    expect(error.message).toMatch(/HTTP 413/);
+  });
+
   it('reports a malformed reply as SPINE_ERROR, not a crash', async () => {
     env.sandbox.setFaults([{ kind: 'malformed', interaction: 'QUPA_IN000008UK02', times: 1 }]);
     const error = await rejection(client.transport.request(retrieval('9000000009')));
