@@ -1,0 +1,111 @@
+// The audit trail end to end (issue 6): the governance lead signs in, finds the sign-in entries,
+// exports a bundle that the offline verifier accepts; a pharmacist never sees the screen; and
+// when the audit store cannot be written, clinical functions stop with a clear message.
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import AxeBuilder from '@axe-core/playwright';
+import type { Page } from '@playwright/test';
+import { AuditStore } from '../../main/audit/store';
+import { verifyBundle } from '../../main/audit/verify';
+import { test, expect, openApp } from './fixtures';
+import { enterPasscode, insertCard, signIn, signOut, trainingUsers } from './login-helper';
+
+async function expectAccessible(page: Page): Promise<void> {
+  const result = await new AxeBuilder({ page }).analyze();
+  const serious = result.violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+  expect(serious).toEqual([]);
+}
+
+const nav = (page: Page) => page.getByRole('navigation', { name: 'Main' });
+
+test('the governance lead searches the trail and exports a bundle that verifies offline', async ({
+  page,
+  app,
+  shot,
+}) => {
+  await openApp(page, app);
+  await signIn(page, 'GOVERNANCE');
+  await nav(page).getByRole('button', { name: 'Audit trail' }).click();
+  await expect(page.getByRole('heading', { name: 'Audit trail' })).toBeVisible();
+
+  const table = page.getByRole('table');
+  await expect(table).toBeVisible();
+  // Newest first; the sign-in of this very session is in the trail, dated DD-Mmm-YYYY HH:mm.
+  await expect(table).toContainText('session.login');
+  await expect(table.locator('time').first()).toHaveText(/^\d{2}-[A-Z][a-z]{2}-\d{4} \d{2}:\d{2}$/);
+  await expectAccessible(page);
+  await shot(page, 'audit-trail');
+
+  await page.getByLabel('Event type').selectOption({ label: 'Sign-in, role, lock and sign-out' });
+  await page.getByRole('button', { name: 'Search' }).click();
+  await expect(page.getByRole('status').filter({ hasText: /entr(y|ies)/ })).toBeVisible();
+  const types = await table.locator('tbody tr td:nth-child(3)').allTextContents();
+  expect(types.length).toBeGreaterThan(0);
+  expect(types.every((t) => t.startsWith('session.'))).toBe(true);
+
+  await page.getByLabel('NHS number').fill('123');
+  await page.getByRole('button', { name: 'Search' }).click();
+  await expect(page.getByRole('alert')).toContainText('not a valid NHS number');
+  await page.getByLabel('NHS number').fill('');
+
+  await page.getByRole('button', { name: 'Export' }).click();
+  const done = page.getByRole('status').filter({ hasText: 'Exported' });
+  await expect(done).toBeVisible();
+  const folder = (await done.locator('code').first().textContent()) ?? '';
+  const fingerprint = (await done.locator('code').nth(1).textContent()) ?? '';
+  await shot(page, 'audit-exported');
+  const verdict = await verifyBundle(folder, { trust: fingerprint });
+  expect(verdict).toMatchObject({ valid: true });
+  expect(verdict.valid && verdict.entries).toBeGreaterThan(2);
+});
+
+test('a pharmacist has no audit screen and main refuses the call', async ({ page, app }) => {
+  await openApp(page, app);
+  await signIn(page, 'PHARMACIST');
+  await expect(nav(page).getByRole('button', { name: 'Find a patient' })).toBeVisible();
+  await expect(nav(page).getByRole('button', { name: 'Audit trail' })).toHaveCount(0);
+  const refused = await page.evaluate(async () => {
+    const bridge = (
+      window as unknown as { smsp: { invoke: (op: string, input: object) => Promise<unknown> } }
+    ).smsp;
+    return bridge.invoke('audit.search', {});
+  });
+  expect(refused).toMatchObject({ ok: false, error: { code: 'NOT_AUTHORISED' } });
+  await signOut(page);
+});
+
+test.describe('when the audit store cannot be written', () => {
+  // An audit database this workstation's key cannot open (as after a key loss or a swapped
+  // file): the store refuses it, never overwrites it, and the app must fail closed.
+  const adminDir = mkdtempSync(join(tmpdir(), 'smsp-e2e-audit-'));
+  const auditDir = join(adminDir, 'audit');
+  mkdirSync(auditDir, { mode: 0o700 });
+  const store = AuditStore.open(join(auditDir, 'audit.db'), randomBytes(32));
+  store.close();
+  const adminFile = join(adminDir, 'config.json');
+  writeFileSync(adminFile, JSON.stringify({ audit: { dir: auditDir } }));
+  test.use({ appEnv: { SMSP_ADMIN_CONFIG: adminFile } });
+  test.afterAll(() => rmSync(adminDir, { recursive: true, force: true }));
+
+  test('sign-in and every clinical function stop with a clear message', async ({ page, app, shot }) => {
+    await openApp(page, app);
+    await insertCard(page, 'PHARMACIST');
+    await enterPasscode(page, trainingUsers.PHARMACIST.passcode);
+    await expect(page.getByText(/audit trail cannot be written/i)).toBeVisible({ timeout: 15_000 });
+    await expect(page.getByRole('heading', { name: 'Choose your role' })).toHaveCount(0);
+    await expect(page.getByRole('region', { name: 'Signed-in user' })).toHaveCount(0);
+    await shot(page, 'audit-unavailable');
+    // Nothing clinical answers either: the bridge refuses before any data is fetched.
+    const search = await page.evaluate(async () => {
+      const bridge = (
+        window as unknown as { smsp: { invoke: (op: string, input: object) => Promise<unknown> } }
+      ).smsp;
+      return bridge.invoke('patients.search', { mode: 'nhs-number', nhsNumber: '9000000009' });
+    });
+    expect(search).toMatchObject({ ok: false });
+  });
+});
