@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import type { CardEvent } from '../../native/pkcs11/card-service';
 import { startCardService } from '../../native/pkcs11/start';
 import { provisionTrainingCards } from '../smartcard/cards';
+import { openscModule, pcscUnavailable, startPrivatePcsc } from '../smartcard/pcsc';
 import { softhsmAvailable, softhsmModule } from '../smartcard/softhsm';
 
 function stats(samples: number[]): { median: number; p95: number } {
@@ -28,7 +29,73 @@ async function time(work: () => Promise<unknown>, n: number): Promise<number[]> 
   return out;
 }
 
+/** The PC/SC path: a private pcscd + vpcd reader, OpenSC, a virtual PIV card (5 cycles). */
+async function pcscSection(): Promise<void> {
+  const why = pcscUnavailable();
+  if (why) {
+    process.stdout.write(`PC/SC: skipped (${why})\n`);
+    return;
+  }
+  const dir = await mkdtemp(join(tmpdir(), 'smsp-bench-pcsc-'));
+  const pcsc = await startPrivatePcsc(dir);
+  try {
+    const card = await pcsc.startCard({ uuid: '555000000007', pin: '111111', caDir: join(dir, 'ca') });
+    const service = await startCardService({
+      modules: [openscModule],
+      module: openscModule,
+      env: pcsc.env,
+      pollMs: 250,
+    });
+    try {
+      const event = (type: CardEvent['type']) =>
+        new Promise<void>((resolve) => {
+          const off = service.onEvent((e) => {
+            if (e.type === type) {
+              off();
+              resolve();
+            }
+          });
+        });
+      const inserts: number[] = [];
+      const removals: number[] = [];
+      const logins: number[] = [];
+      for (let i = 0; i < 5; i += 1) {
+        let seen = event('inserted');
+        let t = performance.now();
+        await card.insert();
+        await seen;
+        inserts.push(performance.now() - t);
+        const token = service.tokens()[0];
+        if (!token) throw new Error('PIV card not seen');
+        t = performance.now();
+        await service.login(token, Buffer.from('111111'));
+        logins.push(performance.now() - t);
+        seen = event('removed');
+        t = performance.now();
+        await card.remove();
+        await seen;
+        removals.push(performance.now() - t);
+      }
+      const [ins, rem, log] = [stats(inserts), stats(removals), stats(logins)];
+      process.stdout.write(
+        `PC/SC @ poll 250 ms (5 cycles): insert median ${fmt(ins.median)} ms p95 ${fmt(ins.p95)} ms; ` +
+          `removal median ${fmt(rem.median)} ms p95 ${fmt(rem.p95)} ms; login median ${fmt(log.median)} ms p95 ${fmt(log.p95)} ms\n`,
+      );
+    } finally {
+      await service.close();
+    }
+  } finally {
+    await pcsc.stop();
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
 export async function run(): Promise<void> {
+  await softhsmSection();
+  await pcscSection();
+}
+
+async function softhsmSection(): Promise<void> {
   if (!softhsmAvailable()) {
     process.stdout.write('skipped: SoftHSM2 is not installed\n');
     return;
