@@ -13,7 +13,7 @@ import type { Logger } from '../log/logger';
 import type { AppConfig } from '../config/schema';
 import type { CardEvent, CardLogin, CardService, CardToken } from '../../native/pkcs11/card-service';
 import { permittedFeatures, roleHasAccess, type RbacSubject } from './rbac';
-import type { Identity, IdentityProvider } from './identity-provider';
+import { IdentityError, type Identity, type IdentityProvider } from './identity-provider';
 import type { SessionEnded, SessionEndReason, SessionService } from './session-service';
 import { createRoleMemory, type RoleMemory } from './role-memory';
 import { appError, noRolesMessage, toAppError } from './messages';
@@ -262,6 +262,11 @@ export function startSessionMachine(options: MachineOptions): SessionService {
       });
     } catch (error) {
       throw toAppError(error);
+    }
+    // Why: the service must confirm the person whose card is in the reader, not someone else.
+    if (certificateUserUuid(login.certificateDer) !== confirmed.userUuid) {
+      provider.logout(confirmed).catch((error: unknown) => log.warn('identity logout failed', { error }));
+      throw toAppError(new IdentityError('IDENTITY_SERVICE_ERROR', 'identity service named another user'));
     }
     const listed: RoleProfile[] = confirmed.roles.map((role) => ({
       ...role,

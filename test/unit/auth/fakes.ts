@@ -119,6 +119,8 @@ export class FakeIdentity implements IdentityProvider {
   readonly selected: string[] = [];
   readonly loggedOut: string[] = [];
   failWith: IdentityError | null = null;
+  /** Answer as this user whatever the card says (a misbehaving service). */
+  answerAs: string | null = null;
   constructor(private readonly people: Readonly<Record<string, { name: string; roles: IdentityRole[] }>>) {}
 
   async authenticate(card: CardProof): Promise<Identity> {
@@ -126,7 +128,8 @@ export class FakeIdentity implements IdentityProvider {
     const signature = await card.sign(new Uint8Array([1, 2, 3]));
     if (signature.length === 0) throw new IdentityError('IDENTITY_SERVICE_ERROR', 'no signature');
     const { X509Certificate } = await import('node:crypto');
-    const cn = /CN=(\d{12})/.exec(new X509Certificate(card.certificateDer).subject)?.[1] ?? '';
+    const cn =
+      this.answerAs ?? /CN=(\d{12})/.exec(new X509Certificate(card.certificateDer).subject)?.[1] ?? '';
     const person = this.people[cn];
     if (!person) throw new IdentityError('NO_CERTIFICATE', 'unknown user');
     return { userUuid: cn, displayName: person.name, ssoToken: `ticket-${cn}`, roles: person.roles };

@@ -268,6 +268,16 @@ describe('signing in', () => {
     expect(r.session.state().stage).toBe('locked');
   });
 
+  it('refuses an identity service answer that names someone other than the card holder', async () => {
+    const r = rig();
+    const impostor = fakeCard(alice, '123456', 'S-ALICE');
+    r.identity.answerAs = '555000000005';
+    r.cards.insert(impostor);
+    await settle();
+    await expectCode(r.session.login(pin('123456')), 'IDENTITY_SERVICE_ERROR');
+    expect(r.session.state().user).toBeNull();
+  });
+
   it('offers the role this user last chose on this workstation', async () => {
     const first = rig();
     const locum = fakeCard(bob, '567890', 'S-BOB');
