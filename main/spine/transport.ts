@@ -831,7 +831,10 @@ export async function createSpineTransport(options: SpineTransportOptions): Prom
         return toItem(current);
       const running = active.get(id);
       if (running) {
-        await Promise.race([running, sleep(Math.max(1, deadline - Date.now()))]);
+        // The wait is cancelled as soon as the message settles, so no timer outlives the call.
+        const waiting = new AbortController();
+        await Promise.race([running, sleep(Math.max(1, deadline - Date.now()), waiting.signal)]);
+        waiting.abort();
       } else if (current.state === 'accepted' && spine.mode === 'mhs-adaptor') {
         return toItem(current);
       } else {
