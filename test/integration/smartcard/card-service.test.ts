@@ -1,7 +1,7 @@
 // The card service against real SoftHSM2 tokens: cards go in and out of the reader by moving
 // their token folders into and out of the tokendir the monitor process sees (no JS flags).
 import { X509Certificate, verify } from 'node:crypto';
-import { copyFile, mkdtemp, readFile, rename, rm } from 'node:fs/promises';
+import { copyFile, mkdtemp, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -185,7 +185,7 @@ describe.skipIf(!softhsmAvailable())('card service on SoftHSM2', () => {
 });
 
 describe.skipIf(!softhsmAvailable())('module allow-list', () => {
-  it('refuses a module that is not on the allow-list, even a byte-identical copy', async () => {
+  it('refuses a module off the allow-list (even a byte-identical copy) and reports one that will not load', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'smsp-allow-'));
     try {
       const copy = join(dir, 'libsofthsm2.so');
@@ -197,6 +197,16 @@ describe.skipIf(!softhsmAvailable())('module allow-list', () => {
       );
       expect(other.code).toBe('CARD_MODULE_FAILED');
       expect(other.ckr).toBe('module not in allow-list');
+
+      // Allow-listed but not a PKCS#11 library: the process cannot load it, the watchdog retries
+      // a bounded number of times, then start-up fails with CARD_MODULE_FAILED.
+      const broken = join(dir, 'broken-pkcs11.so');
+      await writeFile(broken, 'not a shared object');
+      const started = Date.now();
+      const failed = await rejection(startCardService({ modules: [broken], module: broken, maxRestarts: 1 }));
+      expect(failed.code).toBe('CARD_MODULE_FAILED');
+      expect(failed.ckr).toMatch(/gave up after 1 restarts/);
+      expect(Date.now() - started).toBeLessThan(15_000);
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
