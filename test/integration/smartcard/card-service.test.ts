@@ -174,6 +174,32 @@ describe.skipIf(!softhsmAvailable())('card service on SoftHSM2', () => {
     await remove('555000000005', 'LOCUM, Test');
   });
 
+  it('kills and replaces a session process that stops answering (a deadlocked module)', async () => {
+    const watched = await startCardService({
+      modules: [softhsmModule],
+      module: softhsmModule,
+      env: { SOFTHSM2_CONF: set.conf },
+      pollMs: 100,
+      callTimeoutMs: 800,
+      pingMs: 100,
+    });
+    try {
+      const { token } = await insert('555000000003', 'GOVERNANCE, Test');
+      const frozen = watched.pids().session as number;
+      process.kill(frozen, 'SIGSTOP'); // alive but silent, like a module stuck in a call
+      const started = Date.now();
+      const error = await rejection(watched.login(token, Buffer.from('345678')));
+      expect(error.code).toBe('CARD_MODULE_FAILED');
+      expect(Date.now() - started).toBeLessThan(3_000);
+      const login = await watched.login(token, Buffer.from('345678'));
+      expect(new X509Certificate(login.certificateDer).subject).toContain('CN=555000000003');
+      expect(watched.pids().session).not.toBe(frozen);
+      await remove('555000000003', 'GOVERNANCE, Test');
+    } finally {
+      await watched.close();
+    }
+  });
+
   it('restarts a killed monitor process and still sees cards come and go', async () => {
     const before = service.pids().monitor;
     process.kill(before as number, 'SIGKILL');
