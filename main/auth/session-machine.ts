@@ -483,6 +483,11 @@ export function startSessionMachine(options: MachineOptions): SessionService {
           await endSession('different-card');
           return;
         }
+        if ((stage === 'role-selected' || stage === 'authenticated') && !sameCard(event.token, sessionCard)) {
+          // The holder's card left (removal policy "ignore") and someone else's arrived.
+          await endSession('different-card');
+          return;
+        }
         if (stage === 'no-card' || stage === 'ended') setStage('card-present');
         else changed();
         return;

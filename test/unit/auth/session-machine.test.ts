@@ -368,6 +368,10 @@ describe('card removal, locking and switching user', () => {
     r.cards.remove();
     await settle();
     expect(r.session.state()).toMatchObject({ stage: 'role-selected', cardPresent: false });
+    // …but another person's card still ends the session.
+    r.cards.insert(fakeCard(bob, '567890', 'S-BOB'));
+    await settle();
+    expect(r.session.state()).toMatchObject({ stage: 'card-present', user: null });
   });
 
   it('locks on request and logs out on request', async () => {
