@@ -7,9 +7,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildPdsAdvancedTrace } from '../../../main/hl7/pds';
 import { buildPsisDocumentListRequest, buildPsisDocumentRequest } from '../../../main/hl7/psis';
+import { buildLrSelfClaim } from '../../../main/hl7/lrs';
 import { parseHl7 } from '../../../main/hl7/parse';
 import { ensurePki } from '../../spine-sandbox/certs';
 import {
+  author,
   call,
   gpSummaryCall,
   makeSandbox,
@@ -168,6 +170,18 @@ describe('reliable upload through the outbox (façade polling)', () => {
     ]);
     expect(uploadsOf(queued.messageId)).toHaveLength(1);
     expect(uploadsOf(queued.messageId)[0]?.outcome).toBe('AA');
+  });
+
+  it('self-claims a legitimate relationship (REPC_IN040000UK15) and Spine records it', async () => {
+    const queued = await polling.transport.enqueue(
+      call(
+        'REPC_IN040000UK15',
+        (context) => buildLrSelfClaim(context, { nhsNumber: '9000000009', reasonCode: '01' }),
+        '9000000009',
+      ),
+    );
+    expect((await polling.transport.settle(queued.id, 15_000)).state).toBe('acknowledged');
+    expect([...env.sandbox.state.relationships]).toContain(`9000000009:${author.userUuid}`);
   });
 
   it('resends the SAME message after retryable faults 206 then 208, and Spine records it once', async () => {
