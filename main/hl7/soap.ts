@@ -88,8 +88,8 @@ function asidHeader(name: string, asid: string): Markup {
 
 /**
  * A synchronous request (or, with relatesTo/bodyWrapper, a reply). Spine rules enforced (spec
- * 3.2): wsa:MessageID exactly 41 chars, one non-empty wsa:To, header ASIDs present; the caller's
- * body ASIDs and interaction id must match (checked by `checkSoapConsistency`).
+ * 3.2): wsa:MessageID exactly 41 chars, one non-empty wsa:To, header ASIDs present. The body built
+ * from the same MessageContext carries the same ASIDs and interaction id (tested in builders.test).
  */
 export function buildSoapEnvelope(params: SoapEnvelopeParams): string {
   const messageId = `uuid:${assertUuid(params.messageId, 'messageId')}`;

@@ -124,7 +124,7 @@ type RawNode = Record<string, unknown>;
 function convert(raw: readonly RawNode[], out: XmlNode[]): void {
   for (const node of raw) {
     let name: string | null = null;
-    for (const key of Object.keys(node)) {
+    for (const key in node) {
       if (key === ':@') continue;
       name = key;
       break;
@@ -145,9 +145,11 @@ function convert(raw: readonly RawNode[], out: XmlNode[]): void {
       continue;
     }
     const rawAttrs = node[':@'] as Record<string, unknown> | undefined;
-    const attrs: Record<string, string> = {};
+    // Why a null prototype: attribute names come from the input, so `__proto__` must stay data.
+    const attrs: Record<string, string> = Object.create(null) as Record<string, string>;
     if (rawAttrs) {
-      for (const [key, attrValue] of Object.entries(rawAttrs)) {
+      for (const key in rawAttrs) {
+        const attrValue = rawAttrs[key];
         attrs[key] = typeof attrValue === 'string' ? decodeEntities(attrValue) : '';
       }
     }

@@ -57,6 +57,11 @@ describe('entities and DOCTYPE', () => {
     ).toBe('doctype');
   });
 
+  it('an attribute named __proto__ cannot pollute prototypes (refused as malformed)', () => {
+    expect(parseError(() => parseXml('<a __proto__="x"><b constructor="y"/></a>')).reason).toBe('malformed');
+    expect(({} as Record<string, unknown>)['x']).toBeUndefined();
+  });
+
   it('a lower-case doctype is refused too', () => {
     expect(parseError(() => parseXml('<!doctype x><x/>')).reason).toBe('doctype');
   });
