@@ -128,8 +128,14 @@ export const interactions: Readonly<Record<string, InteractionInfo>> = Object.fr
   Object.fromEntries(list.map((info) => [info.id, info])),
 );
 
-/** The service URN that replies of a request interaction are sent under (inbound SOAPAction). */
+/**
+ * The service URN a reply interaction is sent under (inbound SOAPAction / eb:Service), or null
+ * when several services share it (MCCI_IN010000UK13, QUQI_IN010000UK14: use the request's).
+ */
 export function serviceForReply(replyInteractionId: string): string | null {
-  for (const info of list) if (info.replies.includes(replyInteractionId)) return info.service;
-  return null;
+  const services = new Set(
+    list.filter((info) => info.replies.includes(replyInteractionId)).map((info) => info.service),
+  );
+  const [only] = services;
+  return services.size === 1 && only !== undefined ? only : null;
 }

@@ -27,6 +27,7 @@ import {
   attr,
   find,
   interactions,
+  serviceForReply,
   parseAny,
   parseEbxmlMessage,
   parseHl7,
@@ -391,6 +392,75 @@ describe('ebXML (spec 4)', () => {
     expect(() => buildEbxmlMessage({ ...reliable, hl7: `${reliable.hl7}\r\n----=_MIME-Boundary--` })).toThrow(
       /boundary/,
     );
+  });
+});
+
+describe('interaction table', () => {
+  it('routes each request by its spec section 1 pattern and names the reply service', () => {
+    expect(interactions['QUPA_IN000008UK02']).toMatchObject({
+      pattern: 'sync',
+      action: 'urn:nhs:names:services:pdsquery/QUPA_IN000008UK02',
+      responseWrapper: 'retrievalQueryResponse',
+    });
+    expect(interactions['QUPC_IN160101UK05']).toMatchObject({
+      pattern: 'async-express',
+      service: 'urn:nhs:names:services:psisquery',
+    });
+    expect(interactions['REPC_IN150016UK05']).toMatchObject({
+      pattern: 'async-reliable',
+      service: 'urn:nhs:names:services:psis',
+    });
+    expect(interactions['GET_RESOURCE_PERMISSIONS_INUK01']?.service).toBe('urn:nhs:names:services:lrsquery');
+    expect(serviceForReply('QUPA_IN000011UK02')).toBe('urn:nhs:names:services:pdsquery');
+    expect(serviceForReply('MCCI_IN010000UK13')).toBeNull();
+  });
+});
+
+describe('whole HTTP captures', () => {
+  it('a sync reply with status line, headers and a chunked body', () => {
+    const envelope = buildSoapEnvelope({
+      messageId: '33333333-4444-4555-8666-777777777777',
+      relatesTo: CONTEXT.messageId.toUpperCase(),
+      action: 'urn:nhs:names:services:pdsquery/QUPA_IN000008UK02',
+      to: '127.0.0.1',
+      from: 'https://127.0.0.1:8443/sync-service',
+      toAsid: CONTEXT.fromAsid,
+      fromAsid: CONTEXT.toAsid,
+      body: buildPdsRetrieval(CONTEXT, { nhsNumber: NHS }),
+    });
+    const half = Math.floor(envelope.length / 2);
+    const chunk = (s: string) => `${Buffer.byteLength(s).toString(16)}\r\n${s}\r\n`;
+    const capture = `HTTP/1.1 200 OK\r\nContent-Type: text/xml; charset=UTF-8\r\nTransfer-Encoding: chunked\r\n\r\n${chunk(envelope.slice(0, half))}${chunk(envelope.slice(half))}0\r\n\r\n`;
+    const message = parseAny(capture);
+    expect(message.http?.startLine).toBe('HTTP/1.1 200 OK');
+    expect(message.soap?.relatesTo).toBe(CONTEXT.messageId.toUpperCase());
+    expect(message.hl7?.interactionId).toBe('QUPA_IN000008UK02');
+  });
+
+  it('an ebXML POST with its multipart Content-Type header', () => {
+    const built = buildEbxmlMessage({
+      cpaId: 'S20003A000304',
+      conversationId: 'C-1',
+      messageId: 'M-1',
+      service: 'urn:nhs:names:services:psisquery',
+      action: 'QUPC_IN160101UK05',
+      fromPartyKey: 'A91424-9199121',
+      toPartyKey: 'YES-0000806',
+      ackRequested: false,
+      duplicateElimination: false,
+      syncReply: true,
+      hl7: buildPsisDocumentListRequest(CONTEXT, { nhsNumber: NHS }),
+    });
+    const capture = `POST /reliablemessaging/queryrequest HTTP/1.1\r\nSOAPAction: urn:nhs:names:services:psisquery/QUPC_IN160101UK05\r\nContent-Type: ${built.contentType}\r\n\r\n${built.body}`;
+    const message = parseAny(capture);
+    expect(message.envelope).toBe('ebxml');
+    expect(message.ebxml).toMatchObject({
+      action: 'QUPC_IN160101UK05',
+      ackRequested: false,
+      duplicateElimination: false,
+      syncReply: true,
+    });
+    expect(message.hl7?.interactionId).toBe('QUPC_IN160101UK05');
   });
 });
 
