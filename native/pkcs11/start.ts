@@ -172,6 +172,8 @@ export async function startCardService(options: StartCardServiceOptions): Promis
           if (byte < 0x30 || byte > 0x39) ok = false;
         }
         if (!ok || pin.length < 6 || pin.length > 8) throw cardError('PIN_FORMAT');
+        // Without a monitor nobody would see this card leave: no new sessions (fail closed).
+        if (monitor.status().state === 'failed') throw cardError('CARD_MODULE_FAILED', 'monitor gave up');
         wire.set(pin);
         pin.fill(0);
         const result = await session.call<LoginResult>({
@@ -181,6 +183,11 @@ export async function startCardService(options: StartCardServiceOptions): Promis
           pin: wire,
           now: now(),
         });
+        if (!current.some((t) => tokenKey(t) === tokenKey(result.token))) {
+          // The card left while the PIN was being checked: that login must not outlive it.
+          await session.call({ op: 'logout' }).catch(() => undefined);
+          throw cardError('CARD_REMOVED', 'removed during login');
+        }
         loggedIn = result.token;
         removedWhileLoggedIn = false;
         lostWhileLoggedIn = false;

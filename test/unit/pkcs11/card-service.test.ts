@@ -11,8 +11,15 @@ import { startCardService } from '../../../native/pkcs11/start';
 
 const card: CardToken = { slotId: '01', label: 'PHARMACIST, Test', serial: 'abc', manufacturer: 'fake' };
 
-/** Monitor processes answer scans with `tokens`; after `crashFrom` starts they die on configure. */
-function fakeLauncher(state: { tokens: CardToken[]; monitorDead: boolean }): Pkcs11Launcher {
+/** Monitors answer scans with `tokens` (and die at once while `monitorDead`); sessions log in. */
+interface FakeState {
+  tokens: CardToken[];
+  monitorDead: boolean;
+  /** How long the fake session process takes to answer a login. */
+  loginMs?: number;
+}
+
+function fakeLauncher(state: FakeState): Pkcs11Launcher {
   return {
     launch({ name }): Pkcs11ChildHandle {
       const onMessage: Array<(m: unknown) => void> = [];
@@ -28,8 +35,15 @@ function fakeLauncher(state: { tokens: CardToken[]; monitorDead: boolean }): Pkc
         send(message) {
           if (exited || !isRequestMessage(message)) return;
           if (name === 'monitor' && state.monitorDead) return exit();
-          const value = message.request.op === 'scan' ? state.tokens : 'ok';
-          setTimeout(() => onMessage.forEach((l) => l({ id: message.id, ok: true, value })), 1);
+          const op = message.request.op;
+          const value =
+            op === 'scan'
+              ? state.tokens
+              : op === 'login'
+                ? { token: card, certificateDer: new Uint8Array(1) }
+                : 'ok';
+          const delay = op === 'login' ? (state.loginMs ?? 1) : 1;
+          setTimeout(() => onMessage.forEach((l) => l({ id: message.id, ok: true, value })), delay);
         },
         onMessage: (l) => void onMessage.push(l),
         onExit: (l) => void onExit.push(l),
@@ -52,7 +66,7 @@ describe('card service events (fake PKCS#11 processes)', () => {
   });
 
   it('turns token list changes into events, and reports every card gone when the monitor gives up', async () => {
-    const state = { tokens: [] as CardToken[], monitorDead: false };
+    const state: FakeState = { tokens: [], monitorDead: false };
     const service = await startCardService({
       modules: [module],
       module,
@@ -71,6 +85,29 @@ describe('card service events (fake PKCS#11 processes)', () => {
       expect(events.map((e) => e.type)).toEqual(['inserted', 'removed']);
       expect(service.tokens()).toEqual([]);
       expect(service.status().monitor.reason).toMatch(/gave up after 2 restarts/);
+      // No new sessions without a monitor to see the card leave.
+      const pin = Buffer.from('123456');
+      await expect(service.login(card, pin)).rejects.toMatchObject({ code: 'CARD_MODULE_FAILED' });
+      expect([...pin].every((b) => b === 0)).toBe(true);
+    } finally {
+      await service.close();
+    }
+  });
+
+  it('refuses a login that completes after its card has left', async () => {
+    const state: FakeState = { tokens: [card], monitorDead: false, loginMs: 200 };
+    const service = await startCardService({
+      modules: [module],
+      module,
+      launcher: fakeLauncher(state),
+      pollMs: 10,
+    });
+    try {
+      expect(service.tokens()).toEqual([card]);
+      const pending = service.login(card, Buffer.from('123456'));
+      state.tokens = [];
+      await expect(pending).rejects.toMatchObject({ code: 'CARD_REMOVED' });
+      await expect(service.sign(new Uint8Array([1]))).rejects.toMatchObject({ code: 'CARD_ABSENT' });
     } finally {
       await service.close();
     }
