@@ -24,7 +24,16 @@ export async function bootstrapRuntime(options: BootstrapOptions): Promise<Runti
   const { config, dataDir, log, platform } = options;
   const events = new EventBus();
   const audit = await openAuditTrail({ config, dataDir, log, events, platform });
-  const spine = await createSpineClient({ config, dataDir, log, events, audit });
+  // The outbox holds patient data: its key is kept like the audit key (safeStorage in Electron).
+  const outboxKey = platform.auditKeys ? await platform.auditKeys.loadOrCreate('outbox') : undefined;
+  const spine = await createSpineClient({
+    config,
+    dataDir,
+    log,
+    events,
+    audit,
+    ...(outboxKey ? { outboxKey } : {}),
+  });
   const cards = await startCards(config, platform, log);
   const session = await createSession({
     config,

@@ -6,6 +6,8 @@ import { loadConfig, defaultAdminFile, defaultUserFile } from '../config/load';
 import { createLogger } from '../log/logger';
 import { bootstrapRuntime } from '../app/bootstrap';
 import { startShell } from './lifecycle';
+import { safeStorageKeyStore } from './key-store';
+import { pkcs11EntryPath, utilityProcessLauncher } from './pkcs11-launcher';
 
 const log = createLogger();
 
@@ -30,7 +32,19 @@ try {
     createRuntime: async (userData) => {
       const dataDir = join(userData, config.environment);
       mkdirSync(dataDir, { recursive: true, mode: 0o700 });
-      return bootstrapRuntime({ config, platform: { host: 'electron' }, dataDir, log });
+      const appRoot = electron.app.getAppPath();
+      return bootstrapRuntime({
+        config,
+        platform: {
+          host: 'electron',
+          // Vendor PKCS#11 modules run in utility processes the shell supervises, never in main.
+          pkcs11: utilityProcessLauncher(electron.utilityProcess, pkcs11EntryPath(appRoot)),
+          // Database keys wrapped by the OS key store, not left in a file beside the database.
+          auditKeys: safeStorageKeyStore(electron.safeStorage, userData),
+        },
+        dataDir,
+        log,
+      });
     },
   });
   shell.ready.catch(fail);
