@@ -50,13 +50,29 @@ const csvColumns: readonly (keyof AuditEntry)[] = [
 ];
 
 /** One CSV field (RFC 4180 quoting). */
+const needsCare = /[",\r\n']|^[=+\-@\t\r]/;
+
 export function csvField(value: string | number | null, guard = true): string {
   if (value === null) return '';
-  let text = String(value);
+  if (typeof value === 'number') return String(value);
+  // Fast path: most fields (ids, hashes, codes) need neither quoting nor a formula guard.
+  if (!needsCare.test(value)) return value;
+  let text = value;
   // Why: a cell starting with = + - @ (or a tab/CR) is run as a formula by spreadsheet programs;
   // a display name or typed reason must never execute on the reviewer's machine.
-  if (guard && typeof value === 'string' && /^[=+\-@\t\r]/.test(text)) text = `'${text}`;
+  if (guard && /^[=+\-@\t\r]/.test(text)) text = `'${text}`;
   return /[",\r\n']/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+}
+
+/** One CSV line for an entry, columns in csvColumns order. */
+function csvLine(e: AuditEntry): string {
+  return `${e.sequence},${e.at},${e.tzOffset},${csvField(e.type)},${csvField(e.outcome)},${csvField(e.userUuid)},${csvField(
+    e.displayName,
+  )},${csvField(e.roleProfileId)},${csvField(e.jobRole)},${csvField(e.odsCode)},${csvField(e.workstation)},${csvField(
+    e.asid,
+  )},${csvField(e.nhsNumber)},${csvField(e.interactionId)},${csvField(e.messageId)},${csvField(
+    e.correlationId,
+  )},${csvField(e.accessReason)},${csvField(e.accessReasonText)},${csvField(e.detail)},${e.prevHash},${e.hash}\r\n`;
 }
 
 /** Buffered append-only writer that hashes what it writes. */
@@ -115,7 +131,7 @@ export function exportBundle(store: AuditStore, options: ExportOptions): ExportS
       last = entry;
       count += 1;
       ndjson.write(`${JSON.stringify(toAuditEvent(entry))}\n`);
-      csv.write(`${csvColumns.map((c) => csvField(entry[c], c !== 'tzOffset')).join(',')}\r\n`);
+      csv.write(csvLine(entry));
     }
   } catch (error) {
     ndjson.close();

@@ -6,10 +6,14 @@ import { createRequire } from 'node:module';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 
-export function createSourceWorker(): Worker {
+/** `entry` is a sibling module of this file: `store-worker.ts` or `verify-worker.ts`. */
+export function createSourceWorker(
+  entry: 'store-worker.ts' | 'verify-worker.ts' = 'store-worker.ts',
+  workerData?: unknown,
+): Worker {
   // Node 20 does not apply `--import tsx` hooks to a worker's entry, so a small bootstrap asks
   // tsx's API to load the TypeScript entry (tsx is a dev dependency, present wherever source runs).
-  const source = fileURLToPath(new URL('./store-worker.ts', import.meta.url));
+  const source = fileURLToPath(new URL(`./${entry}`, import.meta.url));
   if (!existsSync(source)) throw new Error(`the audit worker entry is missing (${source})`);
   const tsxApi = pathToFileURL(
     createRequire(import.meta.url)
@@ -19,5 +23,5 @@ export function createSourceWorker(): Worker {
   const bootstrap = `import(${JSON.stringify(tsxApi)})
     .then((api) => api.tsImport(${JSON.stringify(source)}, ${JSON.stringify(import.meta.url)}))
     .catch((e) => { setImmediate(() => { throw e; }); });`;
-  return new Worker(bootstrap, { eval: true });
+  return new Worker(bootstrap, { eval: true, workerData });
 }

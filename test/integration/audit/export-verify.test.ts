@@ -13,7 +13,7 @@ import { fromAuditEvent, toAuditEvent } from '../../../main/audit/fhir';
 import { fingerprintOf, signManifest, type Manifest } from '../../../main/audit/manifest';
 import { seedEntries } from '../../../main/audit/seed';
 import { AuditStore } from '../../../main/audit/store';
-import { verifyBundle } from '../../../main/audit/verify';
+import { parallelIntact, verifyBundle } from '../../../main/audit/verify';
 
 const root = resolve(import.meta.dirname, '..', '..', '..');
 let dir: string;
@@ -218,6 +218,35 @@ describe('audit export and verify', () => {
       valid: false,
       problem: 'untrusted key',
       where: 'manifest.json',
+    });
+  });
+
+  it('passes the parallel fast path only for the exact exported bytes', async () => {
+    const check = (copy: string) =>
+      parallelIntact(
+        join(copy, 'audit.ndjson'),
+        JSON.parse(readFileSync(join(copy, 'manifest.json'), 'utf8')) as Manifest,
+        { minBytes: 0, threads: 3 },
+      );
+    expect(await check(bundle)).toBe(true);
+    const changed = tampered(({ lines }) => ({
+      lines: lines.map((l, i) => (i === 30 ? lineOf({ ...entryAt(lines, 30), outcome: 'failure' }) : l)),
+    }));
+    expect(await check(changed)).toBe(false);
+    const rehashed = tampered(({ lines }) => {
+      const altered = { ...entryAt(lines, 25), displayName: 'X' };
+      return {
+        lines: lines.map((l, i) => (i === 25 ? lineOf({ ...altered, hash: chainHash(altered) }) : l)),
+      };
+    });
+    expect(await check(rehashed)).toBe(false);
+    // Same entries, different bytes (a space after each line): only the digest can tell.
+    const respaced = tampered(({ lines }) => ({ lines: lines.map((l) => `${l} `) }));
+    expect(await check(respaced)).toBe(false);
+    expect(await verifyBundle(respaced)).toMatchObject({
+      valid: false,
+      problem: 'manifest mismatch',
+      where: 'audit.ndjson',
     });
   });
 
