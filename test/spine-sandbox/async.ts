@@ -106,10 +106,13 @@ export class AsyncService {
   private prune(now: number): void {
     for (const [k, v] of this.polls) if (v.expires < now) this.polls.delete(k);
     for (const [k, v] of this.seen) if (v.expires < now) this.seen.delete(k);
-    while (this.polls.size > MAX_RETAINED) {
-      const first = this.polls.keys().next().value;
-      if (first === undefined) break;
-      this.polls.delete(first);
+    // Bounded retention: the oldest entries go first (Maps iterate in insertion order).
+    for (const map of [this.polls, this.seen] as Map<string, unknown>[]) {
+      while (map.size > MAX_RETAINED) {
+        const first = map.keys().next().value;
+        if (first === undefined) break;
+        map.delete(first);
+      }
     }
   }
 

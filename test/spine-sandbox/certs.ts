@@ -5,7 +5,7 @@
 // Test keys only; never packaged.
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { access, mkdir, mkdtemp, readFile, rename, rm } from 'node:fs/promises';
+import { access, mkdir, mkdtemp, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -112,10 +112,26 @@ async function generate(dir: string, label: string): Promise<void> {
     for (const name of ['server-key.pem', 'client-key.pem', 'server-cert.pem', 'client-cert.pem']) {
       await rename(f(name), join(dir, name));
     }
-    // The CA file goes last: its presence marks a complete set.
+    // The CA file and then the version go last: together they mark a complete, current set.
     await rename(f('ca.pem'), join(dir, 'ca.pem'));
+    await writeFile(join(dir, 'pki-version'), `${PKI_VERSION}\n`);
   } finally {
     await rm(work, { recursive: true, force: true });
+  }
+}
+
+/**
+ * Bumped when the certificates' shape changes (2: both leaves serverAuth + clientAuth with the
+ * loopback names), so a data directory made by an older sandbox is regenerated, not half-used.
+ */
+const PKI_VERSION = '2';
+
+async function current(dir: string): Promise<boolean> {
+  if (!(await exists(join(dir, 'ca.pem')))) return false;
+  try {
+    return (await readFile(join(dir, 'pki-version'), 'utf8')).trim() === PKI_VERSION;
+  } catch {
+    return false;
   }
 }
 
@@ -123,7 +139,7 @@ async function generate(dir: string, label: string): Promise<void> {
 export async function ensurePki(dataDir: string): Promise<SandboxPki> {
   const dir = join(dataDir, 'tls');
   const caFile = join(dir, 'ca.pem');
-  if (!(await exists(caFile))) await generate(dir, 'SMSP Spine Sandbox Test CA');
+  if (!(await current(dir))) await generate(dir, 'SMSP Spine Sandbox Test CA');
   const files = {
     caFile,
     serverCertFile: join(dir, 'server-cert.pem'),

@@ -218,7 +218,11 @@ export async function startSandbox(options: SandboxOptions): Promise<SandboxHand
         return { handled: true, waited };
       case 'oversized': {
         const bytes = rule.bytes ?? 12 * 1024 * 1024;
-        res.writeHead(200, { 'Content-Type': 'text/xml; charset=UTF-8', 'Content-Length': String(bytes) });
+        res.writeHead(200, {
+          'Content-Type': 'text/xml; charset=UTF-8',
+          'Content-Length': String(bytes),
+          [PROCESSING_HEADER]: (Number(process.hrtime.bigint() - BigInt(started)) / 1e6).toFixed(3),
+        });
         const chunk = Buffer.alloc(64 * 1024, 0x20);
         let left = bytes;
         while (left > 0 && !res.destroyed) {

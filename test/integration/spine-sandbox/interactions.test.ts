@@ -213,6 +213,17 @@ describe('ACS and state changes', () => {
     expect(sandbox.state.consent(n)).toBe('Ask');
   });
 
+  it('answers HAS_RESOURCE_PERMISSIONS with the current consent', async () => {
+    const n = byNote('Consent No').nhsNumber;
+    const has =
+      `<crs:hasResourcePermissionsRequest xmlns:crs="http://national.carerecords.nhs.uk/schema/crs/"><crs:accessControlQuery>` +
+      `<crs:resourceContext root="2.16.840.1.113883.2.1.4.1" extension="${n}"/><crs:accessControlSet><crs:resource><crs:type>SCR</crs:type><crs:Id>${n}</crs:Id></crs:resource>` +
+      `<crs:function><crs:context>Consent</crs:context><crs:code>View</crs:code></crs:function></crs:accessControlSet></crs:accessControlQuery></crs:hasResourcePermissionsRequest>`;
+    const reply = await sync('HAS_RESOURCE_PERMISSIONS_INUK01', has);
+    expect(reply).toContain('<HAS_RESOURCE_PERMISSIONS_RESPONSE_INUK01');
+    expect(reply).toContain('<permission>No</permission>');
+  });
+
   it('rejects inconsistent View and Store permissions with AE', async () => {
     const n = '9000000009';
     const body = acsSet(n, 'Yes', ['View', 'Store']).replace(
