@@ -225,7 +225,7 @@ export function replyTimeout(ms: number, changesRecord: boolean): SpineTransport
   return new SpineTransportError(
     'SPINE_TIMEOUT',
     changesRecord
-      ? `Spine accepted the message but did not confirm it within ${seconds(ms)} — it stays in the outbox; check its status later.`
+      ? `Spine accepted the message but did not confirm it within ${seconds(ms)} — check the patient's record before sending it again.`
       : `Spine did not send its answer within ${seconds(ms)} — try again; nothing was changed.`,
     { kind: 'reply-timeout', retryable: false, maybeDelivered: true },
   );
