@@ -94,7 +94,7 @@ export function* seedEntries(options: SeedOptions, batchSize = 10_000): Generato
       case 1:
         entry = {
           ...base,
-          type: 'session.role-selected',
+          type: 'session.roleSelected',
           detail: canonicalJson({ roleProfileId: user.roleProfileId }),
         };
         break;

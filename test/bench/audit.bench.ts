@@ -7,7 +7,7 @@
 //  - file size per million entries.
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openPlainDatabaseForBenchmark } from '../../native/sqlite';
 import { EventBus } from '../../main/api/event-bus';
@@ -40,6 +40,8 @@ function rows(n: number): PendingEntry[] {
 /** Plain SQLite with the audit schema, inserting the same sealed rows (hashes computed beforehand). */
 function plainStore(file: string) {
   const db = openPlainDatabaseForBenchmark(file);
+  // The same page cache as the encrypted store (AuditStore), so only the cipher differs.
+  db.pragma('cache_size=-32768');
   db.exec(auditMigrations[0] as string);
   const insert = db.prepare(
     `INSERT INTO audit_entry VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
@@ -66,6 +68,11 @@ function dirSize(dir: string): number {
 
 export async function run(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'smsp-bench-audit-'));
+  process.stdout.write(
+    `load average at start: ${loadavg()
+      .map((l) => l.toFixed(1))
+      .join(' ')} on ${availableParallelism()} CPUs\n`,
+  );
   try {
     const data = rows(Math.max(SINGLE, BATCH_ROWS));
 
@@ -171,18 +178,33 @@ export async function run(): Promise<void> {
     const dbBytes = statSync(bigDb).size;
     const store = AuditStore.open(bigDb, key);
     const out = join(dir, 'export');
+    // CPU seconds (all threads of this process) alongside wall time: on a shared, loaded
+    // machine the wall time says more about the neighbours than about the code.
+    const cpu = (since: NodeJS.CpuUsage) => {
+      const used = process.cpuUsage(since);
+      return (used.user + used.system) / 1e6;
+    };
+    let c = process.cpuUsage();
     t = performance.now();
     const summary = exportBundle(store, { dir: out, range: {}, workstation: 'BENCH-01', exportedBy: null });
     const exportSeconds = (performance.now() - t) / 1000;
+    const exportCpu = cpu(c);
     store.close();
+    c = process.cpuUsage();
     t = performance.now();
     const verdict = await verifyBundle(out, { trust: summary.keyFingerprint });
     const verifySeconds = (performance.now() - t) / 1000;
+    const verifyCpu = cpu(c);
     process.stdout.write(
-      `1,000,000 entries: seed ${seedSeconds.toFixed(1)} s; export ${exportSeconds.toFixed(1)} s (target < 20 s); ` +
-        `verify ${verifySeconds.toFixed(1)} s (target < 10 s) → ${verdict.valid ? `valid, ${verdict.entries} entries` : `INVALID ${verdict.problem}`}\n` +
+      `1,000,000 entries: seed ${seedSeconds.toFixed(1)} s; export ${exportSeconds.toFixed(1)} s wall, ${exportCpu.toFixed(1)} s CPU (target < 20 s); ` +
+        `verify ${verifySeconds.toFixed(1)} s wall, ${verifyCpu.toFixed(1)} s CPU over ${Math.min(availableParallelism(), 4)} threads (target < 10 s) → ${verdict.valid ? `valid, ${verdict.entries} entries` : `INVALID ${verdict.problem}`}\n` +
         `  database file ${mib(dbBytes)} per million entries; bundle ${mib(dirSize(out))} ` +
         `(ndjson ${mib(statSync(join(out, 'audit.ndjson')).size)}, csv ${mib(statSync(join(out, 'audit.csv')).size)})\n`,
+    );
+    process.stdout.write(
+      `load average at end: ${loadavg()
+        .map((l) => l.toFixed(1))
+        .join(' ')}\n`,
     );
   } finally {
     rmSync(dir, { recursive: true, force: true });

@@ -23,7 +23,9 @@ const eventTypes = [
   ['spine.', 'Exchanges with Spine'],
   ['consent.', 'Consent'],
   ['gp-summary.', 'Uploads'],
-  ['access.refused', 'Refused requests'],
+  ['lr.', 'Legitimate relationship claims'],
+  ['access.refused', 'Refused by role'],
+  ['bridge.refused', 'Refused application requests'],
   ['audit.', 'Audit searches and exports'],
 ] as const;
 
