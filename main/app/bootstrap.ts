@@ -7,8 +7,6 @@ import { attachActor, openAuditTrail } from '../audit/trail';
 import { createSpineClient } from '../spine/client';
 import { createSession } from '../auth/session';
 import { createClinicalService } from '../clinical/service';
-import { startCardService } from '../../native/pkcs11/start';
-import type { CardService } from '../../native/pkcs11/card-service';
 import { createRuntime, type Runtime } from './runtime';
 import type { Platform } from './platform';
 
@@ -34,17 +32,8 @@ export async function bootstrapRuntime(options: BootstrapOptions): Promise<Runti
     audit,
     ...(outboxKey ? { outboxKey } : {}),
   });
-  const cards = await startCards(config, platform, log);
-  const session = await createSession({
-    config,
-    dataDir,
-    log,
-    events,
-    audit,
-    spine,
-    platform,
-    ...(cards ? { cards } : {}),
-  });
+  // The session starts the smartcard layer itself (PKCS#11 in supervised processes).
+  const session = await createSession({ config, dataDir, log, events, audit, spine, platform });
   // Every entry from here on names the signed-in user and role (MSCA-AUD-03/04).
   attachActor(audit, () => session.actor());
   const clinical = createClinicalService({ config, log, events, audit, session, spine });
@@ -57,26 +46,6 @@ export async function bootstrapRuntime(options: BootstrapOptions): Promise<Runti
     session,
     spine,
     clinical,
-    closers: [clinical.close, session.close, ...(cards ? [cards.close] : []), spine.close, audit.close],
-  });
-}
-
-/**
- * The smartcard layer from config.smartcard: PKCS#11 in its own supervised processes, loading only
- * an allow-listed module. With no module configured nobody can sign in, and the log says why.
- */
-async function startCards(config: AppConfig, platform: Platform, log: Logger): Promise<CardService | null> {
-  const { modules, module, env, pollMs } = config.smartcard;
-  const chosen = module ?? modules[0];
-  if (!chosen) {
-    log.warn('no PKCS#11 module is configured (smartcard.modules): sign-in is unavailable');
-    return null;
-  }
-  return startCardService({
-    modules,
-    module: chosen,
-    env,
-    pollMs,
-    ...(platform.pkcs11 ? { launcher: platform.pkcs11 } : {}),
+    closers: [clinical.close, session.close, spine.close, audit.close],
   });
 }
