@@ -23,7 +23,7 @@ import { interactionById, RELIABILITY, type InteractionDef } from './interaction
 import type { SandboxState } from './patients';
 import { advancedTrace } from './pds';
 import { documentData, documentList } from './psis';
-import { authorProblem, nhsNumberOf } from './soap';
+import { authorProblem, nhsNumberOf, wrapperProblem } from './soap';
 import type { Answer, SandboxIdentity } from './sync';
 import { selfClaim, uploadGpSummary } from './upload';
 import { attr, child, parseXml, path, text } from './xml';
@@ -312,7 +312,7 @@ export class AsyncService {
         ? `INCONSISTENT_COMM_FUNC_RCV: receiver ASID ${hl7.rcvAsid} is not Spine's`
         : !this.o.ids.knownAsids.has(hl7.sndAsid)
           ? `UNKNOWN_ASID: sender ASID ${hl7.sndAsid} is not registered`
-          : authorProblem(hl7.controlAct);
+          : (wrapperProblem(hl7.root) ?? authorProblem(hl7.controlAct));
     if (hl7Problem) {
       return mcci(
         {

@@ -116,6 +116,20 @@ export function parseSyncRequest(body: string, soapActionHeader: string | undefi
 }
 
 /**
+ * Transmission wrapper rules (spec 2.1, 2.2): a message id, creationTime of 12, 14 or 19
+ * characters, a non-empty versionCode. Returns the broken rule or null.
+ */
+export function wrapperProblem(root: XmlElement): string | null {
+  if (!attr(child(root, 'id'), 'root')) return 'INVALID_MESSAGE_ID: id/@root missing';
+  const created = attr(child(root, 'creationTime'), 'value') ?? '';
+  if (![12, 14, 19].includes(created.length))
+    return 'INVALID_CREATION_TIME: creationTime must be 12, 14 or 19 characters';
+  if (!(attr(child(root, 'versionCode'), 'code') ?? '').trim())
+    return 'INVALID_VERSION_CODE: versionCode missing or empty';
+  return null;
+}
+
+/**
  * ControlActEvent author rules (spec 2.3): author 0..1 with all three ids non-empty; author1 1..2
  * with an ASID; a second author1 needs root and extension. Returns the broken rule or null.
  */

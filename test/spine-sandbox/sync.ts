@@ -10,7 +10,14 @@ import { getPermissions, hasPermissions, setPermissions } from './acs';
 import { advancedTrace, retrieval, simpleTrace } from './pds';
 import { eventList, eventQuery } from './psis';
 import type { SandboxState } from './patients';
-import { authorProblem, nhsNumberOf, parseSyncRequest, syncReply, type SyncRequest } from './soap';
+import {
+  authorProblem,
+  nhsNumberOf,
+  parseSyncRequest,
+  syncReply,
+  wrapperProblem,
+  type SyncRequest,
+} from './soap';
 import type { XmlElement } from './xml';
 
 export interface SandboxIdentity {
@@ -106,7 +113,7 @@ export function answerSync(
   if (!id.knownAsids.has(hl7.sndAsid))
     return fail('UNKNOWN_ASID', `sender ASID ${hl7.sndAsid} is not registered`);
   const base: ReplyBase = { refToId: hl7.id, clientAsid: hl7.sndAsid, spineAsid: id.spineAsid };
-  const problem = authorProblem(hl7.controlAct);
+  const problem = wrapperProblem(hl7.root) ?? authorProblem(hl7.controlAct);
   const content = ackFault
     ? ackReply(base, ackFault)
     : problem

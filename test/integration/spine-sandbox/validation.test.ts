@@ -151,6 +151,25 @@ describe('synchronous SOAP rules (spec 3.2, 2.1)', () => {
     }
   });
 
+  it.each([
+    [
+      'a creationTime of 8 characters',
+      (x: string) => x.replace('<creationTime value="20260101120000"/>', '<creationTime value="20260101"/>'),
+      'INVALID_CREATION_TIME',
+    ],
+    [
+      'an empty versionCode',
+      (x: string) => x.replace('<versionCode code="V3NPfIT3.0"/>', '<versionCode code=""/>'),
+      'INVALID_VERSION_CODE',
+    ],
+  ])('answers %s with MCCI AR', async (_what, edit, rule) => {
+    const r = syncRequest(sandbox, 'QUPA_IN000008UK02', retrieval());
+    const reply = await post({ headers: r.headers, body: edit(r.body) });
+    expect(reply.status).toBe(200);
+    expect(reply.body).toContain('typeCode="AR"');
+    expect(reply.body).toContain(rule);
+  });
+
   it('accepts a system-only request without author (author is 0..1)', async () => {
     const reply = await post(syncRequest(sandbox, 'QUPA_IN000008UK02', retrieval(), { withAuthor: false }));
     expect(reply.body).toContain('<QUPA_IN000009UK03');
