@@ -159,6 +159,8 @@ export const SpineConfig = z
     /** Defaults for every interaction, then per-interaction overrides (both as SDS would give). */
     defaults: InteractionRoute.default({}),
     interactions: z.record(z.string().regex(/^[A-Z_0-9]+$/), InteractionRoute).default({}),
+    /** Finished outbox messages (they hold patient data) are deleted after this many days. */
+    outboxRetentionDays: z.number().int().min(1).max(365).default(30),
     /** Largest reply body accepted (Spine's message limit is 5 MB). */
     maxReplyBytes: z
       .number()

@@ -147,6 +147,8 @@ export interface OutboxStore {
   list(): OutboxRecord[];
   unfinished(): OutboxRecord[];
   update(id: string, change: OutboxChange, now?: Date): OutboxRecord;
+  /** Deletes finished messages last changed before `before`; returns how many. */
+  prune(before: Date): number;
   close(): void;
 }
 
@@ -233,6 +235,14 @@ export function openOutbox(options: OpenOutboxOptions): OutboxStore {
       const record = get(id);
       if (!record) throw new Error(`outbox row ${id} is missing`);
       return record;
+    },
+    prune(before) {
+      // Why: a finished upload holds patient data the workstation no longer needs (data minimisation).
+      return db
+        .prepare(
+          `DELETE FROM outbox WHERE state IN ('acknowledged', 'rejected', 'failed', 'expired') AND updated_at < ?`,
+        )
+        .run(before.toISOString()).changes;
     },
     close: () => {
       db.close();

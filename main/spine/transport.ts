@@ -167,6 +167,13 @@ export async function createSpineTransport(options: SpineTransportOptions): Prom
     dataDir: options.dataDir,
     ...(options.outboxKey ? { key: options.outboxKey } : {}),
   });
+  try {
+    store.prune(new Date(Date.now() - spine.outboxRetentionDays * 24 * 3_600_000));
+  } catch (error) {
+    store.close();
+    rawHttp.close();
+    throw error;
+  }
   const abort = new AbortController();
   const active = new Map<string, Promise<void>>();
   let inbound: InboundListener | null = null;

@@ -51,6 +51,28 @@ describe('outbox store', () => {
     }
   });
 
+  it('deletes finished messages past retention and keeps unfinished ones whatever their age', () => {
+    const store = openOutbox({ dataDir: dir });
+    try {
+      const old = new Date('2026-01-01T00:00:00.000Z');
+      const done = store.insert(message('9D4F6C7B-5EA0-4FB1-8C34-56789ABCDEF0'));
+      store.update(done.id, { state: 'acknowledged' }, old);
+      const waiting = store.insert(message('AE507D8C-6FB1-4AC2-9D45-6789ABCDEF01'));
+      store.update(waiting.id, { state: 'accepted' }, old);
+      const recent = store.insert(message('BF618E9D-7AC2-4BD3-8E56-789ABCDEF012'));
+      store.update(recent.id, { state: 'rejected' }, new Date('2026-11-24T00:00:00.000Z'));
+      expect(store.prune(new Date('2026-10-26T00:00:00.000Z'))).toBe(1);
+      expect(
+        store
+          .list()
+          .map((r) => r.id)
+          .sort(),
+      ).toEqual([waiting.id, recent.id].sort());
+    } finally {
+      store.close();
+    }
+  });
+
   it('holds no readable patient data on disk', () => {
     const store = openOutbox({ dataDir: dir });
     store.insert(message('7B2D4A5F-3C8E-4D9F-8A12-3456789ABCDE'));
