@@ -78,13 +78,17 @@ export class Pkcs11Facade {
   /** Tokens present now (initialised tokens only: SoftHSM2 always adds one empty slot). */
   scan(): CardToken[] {
     if (this.mode === 'reinitialise') {
-      // toolchain.md: SoftHSM2 sees token dirs appear/disappear only across C_Initialize.
-      this.initialise();
-      try {
-        return this.readTokens(this.lib.C_GetSlotList(true));
-      } finally {
-        this.finalise();
+      let tokens = this.scanFresh();
+      // Measured: SoftHSM2 skips a token whose files another process is rewriting at that
+      // moment (the session process updates token flags on login), so a token missing from one
+      // scan may still be in the reader. Confirm an absence four more times before reporting a removal:
+      // a real removal costs ≈ 100 ms more, a false one would lock the user's session.
+      for (let attempt = 0; attempt < 4 && this.missing(tokens); attempt += 1) {
+        Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 25);
+        tokens = this.scanFresh();
       }
+      this.lastTokens = tokens;
+      return tokens;
     }
     this.initialise();
     const slots = this.lib.C_GetSlotList(true);
@@ -96,6 +100,21 @@ export class Pkcs11Facade {
       this.lastSlots = key;
     }
     return this.lastTokens;
+  }
+
+  /** toolchain.md: SoftHSM2 sees token dirs appear/disappear only across C_Initialize. */
+  private scanFresh(): CardToken[] {
+    this.initialise();
+    try {
+      return this.readTokens(this.lib.C_GetSlotList(true));
+    } finally {
+      this.finalise();
+    }
+  }
+
+  private missing(tokens: readonly CardToken[]): boolean {
+    const now = new Set(tokens.map((t) => `${t.serial}\u0000${t.label}`));
+    return this.lastTokens.some((t) => !now.has(`${t.serial}\u0000${t.label}`));
   }
 
   private readTokens(slots: Handle[]): CardToken[] {

@@ -113,6 +113,24 @@ describe.skipIf(!softhsmAvailable())('card service on SoftHSM2', () => {
     await remove('555000000002', 'GENERALPRACTICE, Test');
   });
 
+  it('never reports a card in the reader as removed while logins rewrite its token files', async () => {
+    // Regression: SoftHSM2 rewrites token.object on login; a monitor scan at that moment skipped
+    // the token, which looked like a removal and would have locked the session.
+    const { token } = await insert('555000000005', 'LOCUM, Test');
+    const removals: CardEvent[] = [];
+    const off = service.onEvent((e) => {
+      if (e.type === 'removed') removals.push(e);
+    });
+    try {
+      for (let i = 0; i < 100; i += 1) await service.login(token, Buffer.from('567890'));
+    } finally {
+      off();
+    }
+    expect(removals).toEqual([]);
+    await service.logout();
+    await remove('555000000005', 'LOCUM, Test');
+  });
+
   it('refuses a PIN that is not 6–8 digits before it reaches the card', async () => {
     const { token } = await insert('555000000003', 'GOVERNANCE, Test');
     const pin = Buffer.from('34a678');
