@@ -9,7 +9,7 @@ import { buildPdsAdvancedTrace } from '../../../main/hl7/pds';
 import { buildPsisDocumentListRequest, buildPsisDocumentRequest } from '../../../main/hl7/psis';
 import { buildLrSelfClaim } from '../../../main/hl7/lrs';
 import { parseHl7 } from '../../../main/hl7/parse';
-import { ensurePki } from '../../spine-sandbox/certs';
+import { ensurePki, foreignPki } from '../../spine-sandbox/certs';
 import {
   author,
   call,
@@ -234,6 +234,31 @@ describe('reliable upload through the outbox (façade polling)', () => {
     expect(
       polling.audited.filter((e) => e.messageId === queued.messageId && e.detail?.['state'] === 'sent'),
     ).toHaveLength(1);
+  });
+
+  it('never resends an upload to a Spine whose certificate is not from the pinned CA', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'spine-foreign-'));
+    try {
+      const foreign = await foreignPki(dir);
+      const wrong = await makeTransport(env.sandbox, {
+        ...fast,
+        spine: { tls: { ca: foreign.caFile, cert: env.sandbox.clientCert, key: env.sandbox.clientKey } },
+      });
+      try {
+        const queued = await wrong.transport.enqueue(gpSummaryCall('9000000009'));
+        const settled = await wrong.transport.settle(queued.id, 10_000);
+        expect(settled.state).toBe('failed');
+        expect(settled.message).toMatch(/could not be verified.*IT service desk/);
+        expect(
+          wrong.audited.filter((e) => e.messageId === queued.messageId && e.detail?.['state'] === 'sent'),
+        ).toHaveLength(1);
+        expect(uploadsOf(queued.messageId)).toHaveLength(0);
+      } finally {
+        await wrong.close();
+      }
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 
   it('is acknowledged despite added latency', async () => {
