@@ -57,6 +57,7 @@ export function AccessDialog({
           ? { kind, reason: reason.trim() }
           : { kind, ground: ground as LegalGround, reason: reason.trim() };
     setBusy(true);
+    performance.mark('smsp:access-submit');
     const result = await invoke('scr.decideAccess', { nhsNumber, legitimateRelationship: true, basis });
     setBusy(false);
     if (result.ok) onDecided(result.value);
