@@ -297,6 +297,20 @@ export async function startSandbox(options: SandboxOptions): Promise<SandboxHand
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const started = Number(process.hrtime.bigint());
+    // Every response carries the processing time, including the identity service's: stamped when
+    // the head is written (send() below overrides it with the figure that excludes injected delay).
+    const writeHead = res.writeHead.bind(res) as (...args: unknown[]) => ServerResponse;
+    (res as unknown as { writeHead: (...args: unknown[]) => ServerResponse }).writeHead = (
+      ...args: unknown[]
+    ) => {
+      if (!res.headersSent) {
+        res.setHeader(
+          PROCESSING_HEADER,
+          (Number(process.hrtime.bigint() - BigInt(started)) / 1e6).toFixed(3),
+        );
+      }
+      return writeHead(...args);
+    };
     if (identity && (await identity.handle(req, res))) return;
     const url = new URL(req.url ?? '/', 'https://127.0.0.1');
     if (url.pathname === '/_admin/faults') return admin(req, res, started);

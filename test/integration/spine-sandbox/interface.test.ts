@@ -34,6 +34,15 @@ describe('mutual TLS', () => {
     expect(Number(reply.headers['x-sandbox-processing-ms'])).toBeGreaterThanOrEqual(0);
   });
 
+  it('stamps the processing time on every response, also the ones that are not Spine messages', async () => {
+    const notFound = await send(sandbox.url, tls, { method: 'GET', path: '/nowhere' });
+    expect(notFound.status).toBe(404);
+    expect(Number(notFound.headers['x-sandbox-processing-ms'])).toBeGreaterThanOrEqual(0);
+    const poll = await send(sandbox.url, tls, { method: 'GET', path: '/_poll/unknown' });
+    expect(poll.status).toBe(404);
+    expect(poll.headers['x-sandbox-processing-ms']).toBeDefined();
+  });
+
   it('refuses a client without a certificate during the handshake', async () => {
     const { body, headers } = syncRequest(sandbox, 'QUPA_IN000008UK02', retrievalQuery('9000000009'));
     await expect(
