@@ -105,6 +105,13 @@ async function signIn(page: Page): Promise<void> {
     .waitFor();
 }
 
+interface Marks {
+  readonly searchStart: number | null;
+  readonly shown: number | null;
+  readonly submit: number | null;
+  readonly rendered: number | null;
+}
+
 /** One journey; returns the client's own time (ms) from the renderer's performance marks. */
 async function journey(page: Page, nhsNumber: string): Promise<number> {
   await page.getByRole('button', { name: 'Find a patient' }).click();
@@ -120,15 +127,16 @@ async function journey(page: Page, nhsNumber: string): Promise<number> {
   await page.getByRole('region', { name: 'Core information' }).waitFor({ timeout: 30_000 });
   // The marks are set in effects after React commits; poll briefly (bounded) until all are there.
   for (let attempt = 0; attempt < 100; attempt += 1) {
-    const marks = await page.evaluate(() => {
-      const at = (name: string) => performance.getEntriesByName(name, 'mark').at(-1)?.startTime ?? null;
+    // A string, so the bundler's helpers (e.g. __name) never end up inside the page.
+    const marks = await page.evaluate<Marks>(`(() => {
+      const at = (name) => performance.getEntriesByName(name, 'mark').at(-1)?.startTime ?? null;
       return {
         searchStart: at('smsp:search-start'),
         shown: at('smsp:patient-shown'),
         submit: at('smsp:access-submit'),
         rendered: at('smsp:scr-rendered'),
       };
-    });
+    })()`);
     const { searchStart, shown, submit, rendered } = marks;
     if (searchStart !== null && shown !== null && submit !== null && rendered !== null) {
       return shown - searchStart + (rendered - submit);
