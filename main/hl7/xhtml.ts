@@ -98,7 +98,8 @@ const MAX_DEPTH = 64;
 
 function safeAttrs(element: XmlElement): Partial<Record<SafeAttr, string>> {
   const out: Partial<Record<SafeAttr, string>> = {};
-  for (const [qualified, value] of Object.entries(element.attrs)) {
+  for (const qualified in element.attrs) {
+    const value = element.attrs[qualified] ?? '';
     const colon = qualified.indexOf(':');
     const name = (colon === -1 ? qualified : qualified.slice(colon + 1)).toLowerCase();
     if (qualified.startsWith('xmlns')) continue;
