@@ -360,6 +360,12 @@ export class AsyncService {
           soapAction,
           body,
         );
+        const refusal = messageErrorOf(reply.body);
+        if (refusal !== null) {
+          // An ebXML MessageError is the receiver's final word (spec 4.4): no retry.
+          record.lastResult = `MessageError: ${refusal}`;
+          return;
+        }
         if (reply.status >= 200 && reply.status < 300) {
           if (!reliable || acknowledges(reply.body, record.messageId)) {
             record.acknowledged = true;
@@ -374,6 +380,20 @@ export class AsyncService {
       if (attempt < this.o.deliveryAttempts)
         await new Promise<void>((resolve) => this.later(this.o.deliveryIntervalMs, resolve));
     }
+  }
+}
+
+/** The description of an ebXML MessageError in `body`, or null when it is not one. */
+export function messageErrorOf(body: string): string | null {
+  if (!body.includes('ErrorList')) return null;
+  try {
+    const list = path(parseXml(body), 'Header', 'ErrorList');
+    if (!list) return null;
+    return list.children
+      .map((e) => text(child(e, 'Description')) || attr(e, 'errorCode') || 'error')
+      .join('; ');
+  } catch {
+    return null;
   }
 }
 

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startSandbox, type SandboxHandle } from '../../spine-sandbox/index';
-import { ebxmlAcknowledgment } from '../../spine-sandbox/errors';
+import { ebxmlAcknowledgment, ebxmlMessageError } from '../../spine-sandbox/errors';
 import { parseMultipart } from '../../spine-sandbox/ebxml';
 import { child, parseXml, path, text } from '../../spine-sandbox/xml';
 import {
@@ -38,7 +38,7 @@ let sandbox: SandboxHandle;
 let tls: TlsIdentity;
 let inbound: Server;
 let received: Received[] = [];
-let acknowledge = true;
+let acknowledge: boolean | 'message-error' = true;
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'sandbox-inbound-'));
@@ -77,6 +77,22 @@ beforeAll(async () => {
         });
         if (!acknowledge) {
           res.writeHead(500).end();
+          return;
+        }
+        if (acknowledge === 'message-error') {
+          res.writeHead(200, { 'Content-Type': 'text/xml' });
+          res.end(
+            ebxmlMessageError(
+              {
+                fromPartyKey: sandbox.clientPartyKey,
+                toPartyKey: sandbox.spinePartyKey,
+                cpaId: text(child(mh, 'CPAId')),
+                conversationId: text(child(mh, 'ConversationId')),
+              },
+              messageId,
+              { description: '501314:Invalid To Party Type attribute' },
+            ),
+          );
           return;
         }
         res.writeHead(200, { 'Content-Type': 'text/xml' });
@@ -160,6 +176,26 @@ describe('inbound delivery', () => {
     expect(mine).toHaveLength(3);
     expect(new Set(mine.map((m) => m.messageId)).size).toBe(1);
     expect(sandbox.deliveries.find((d) => d.refToMessageId === r.messageId)?.acknowledged).toBe(false);
+  });
+
+  it('stops at once when the inbound endpoint answers with an ebXML MessageError', async () => {
+    acknowledge = 'message-error';
+    const r = ebxmlRequest(sandbox, {
+      interactionId: 'REPC_IN150016UK05',
+      hl7: asyncHl7(sandbox, 'REPC_IN150016UK05', gpSummarySubject('9000000009', uuid())),
+    });
+    await send(sandbox.url, tls, { path: r.path, headers: r.headers, body: r.body });
+    await until(
+      () =>
+        sandbox.deliveries
+          .find((d) => d.refToMessageId === r.messageId)
+          ?.lastResult.startsWith('MessageError') === true,
+    );
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    const delivery = sandbox.deliveries.find((d) => d.refToMessageId === r.messageId);
+    expect(delivery?.attempts).toBe(1);
+    expect(delivery?.acknowledged).toBe(false);
+    expect(delivery?.lastResult).toContain('501314');
   });
 
   it('delivers twice with the same MessageId when asked (duplicate delivery)', async () => {
