@@ -81,8 +81,8 @@ export class Pkcs11Facade {
       let tokens = this.scanFresh();
       // Measured: SoftHSM2 skips a token whose files another process is rewriting at that
       // moment (the session process updates token flags on login), so a token missing from one
-      // scan may still be in the reader. Confirm an absence four more times before reporting a removal:
-      // a real removal costs ≈ 100 ms more, a false one would lock the user's session.
+      // scan may still be in the reader. Confirm an absence four more times before reporting
+      // it: a real removal costs ≈ 100 ms more, a false one would lock the user's session.
       for (let attempt = 0; attempt < 4 && this.missing(tokens); attempt += 1) {
         Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 25);
         tokens = this.scanFresh();
