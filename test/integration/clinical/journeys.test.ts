@@ -1,7 +1,9 @@
 // The clinical service against the real transport and the real Spine sandbox (mutual TLS on
 // 127.0.0.1): every patient in the pack that stands for a journey or a fault, end to end through
 // main/hl7 builders and parsers — what the screens will receive.
+import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildGpSummary } from '../../../main/hl7/gp-summary';
 import { makeSandbox, makeTransport, type SandboxUnderTest, type TransportUnderTest } from '../spine/harness';
 import { createClinicalService, type ClinicalService } from '../../../main/clinical/service';
 import { signedOutSession, type SessionService } from '../../../main/auth/session-service';
@@ -194,5 +196,49 @@ describe('clinical journeys against the Spine sandbox', () => {
     await decide('9990000166');
     const record = await service.getScr('9990000166');
     expect(JSON.stringify(record)).toMatch(/Amoxicillin 500mg capsules/);
+  });
+});
+
+describe('GP Summary import', () => {
+  it('checks an imported document against the Spine rules and sends it unchanged through the outbox', async () => {
+    await open('9990000174');
+    const exported = buildGpSummary(
+      {
+        messageId: randomUUID().toUpperCase(),
+        creationTime: new Date(),
+        fromAsid: '200000000001',
+        toAsid: '990000000001',
+        author: { roleProfileId: '555254240100', userUuid: '555254239107', jobRoleCode: 'S8000:G8000:R8000' },
+      },
+      {
+        id: randomUUID().toUpperCase(),
+        kind: 'update',
+        effectiveTime: new Date(),
+        nhsNumber: '9990000174',
+        author: { roleProfileId: '555254240100', userId: '555254239107', name: 'Dr Practice System' },
+        presentationTextId: randomUUID().toUpperCase(),
+        presentation: [
+          { kind: 'heading', text: 'General Practice Summary' },
+          { kind: 'paragraph', text: 'Imported from the practice system: Salbutamol inhaler' },
+        ],
+      },
+    );
+    const wrongPatient = await service.validateGpSummary('9990000174', {
+      kind: 'import',
+      xml: exported.replace(/extension="9990000174"/g, 'extension="9990000182"'),
+    });
+    expect(wrongPatient.problems.map((problem) => problem.field)).toContain('recordTarget');
+    expect(
+      (
+        await service.validateGpSummary('9990000174', {
+          kind: 'import',
+          xml: '<!DOCTYPE x [<!ENTITY a "b">]><x/>',
+        })
+      ).valid,
+    ).toBe(false);
+    const queued = await service.uploadGpSummary('9990000174', { kind: 'import', xml: exported });
+    expect((await transport.transport.settle(queued.id, 20_000)).state).toBe('acknowledged');
+    await decide('9990000174');
+    expect(JSON.stringify(await service.getScr('9990000174'))).toContain('Salbutamol inhaler');
   });
 });
