@@ -43,14 +43,21 @@ const superseded24 = pdsIssue(
   'WG',
 );
 
-function retrievalPerson(p: PackPatient): string {
+function retrievalPerson(p: PackPatient, historic: boolean): string {
   const gp = currentGp(p);
-  const gpXml = gp
-    ? `<playedOtherProviderPatient classCode="PAT"><subjectOf typeCode="SBJ"><patientCareProvisionEvent classCode="PCPR" moodCode="EVN">` +
-      `<code codeSystem="2.16.840.1.113883.2.1.3.2.4.17.37" code="1"/><effectiveTime><low value="${esc(gp.from)}"/></effectiveTime>` +
-      `<id root="${OID.pdsObject}" extension="gp1"/><performer typeCode="PRF"><assignedEntity classCode="ASSIGNED">` +
-      `<id root="${OID.ods}" extension="${esc(gp.ods)}"/></assignedEntity></performer></patientCareProvisionEvent></subjectOf></playedOtherProviderPatient>`
-    : '';
+  // Spec 6.2: historicDataIndicator 1 "Retrieve all historic information" adds the earlier
+  // registrations (with their end dates) after the current one.
+  const registrations = gp ? [gp, ...(historic ? p.gp.filter((g) => g !== gp) : [])] : [];
+  const event = (g: PackPatient['gp'][number], i: number): string =>
+    `<subjectOf typeCode="SBJ"><patientCareProvisionEvent classCode="PCPR" moodCode="EVN">` +
+    `<code codeSystem="2.16.840.1.113883.2.1.3.2.4.17.37" code="1"/><effectiveTime><low value="${esc(g.from)}"/>` +
+    (g.to ? `<high value="${esc(g.to)}"/>` : '') +
+    `</effectiveTime><id root="${OID.pdsObject}" extension="gp${i + 1}"/><performer typeCode="PRF"><assignedEntity classCode="ASSIGNED">` +
+    `<id root="${OID.ods}" extension="${esc(g.ods)}"/></assignedEntity></performer></patientCareProvisionEvent></subjectOf>`;
+  const gpXml =
+    registrations.length > 0
+      ? `<playedOtherProviderPatient classCode="PAT">${registrations.map(event).join('')}</playedOtherProviderPatient>`
+      : '';
   return (
     `<patientPerson classCode="PSN" determinerCode="INSTANCE">` +
     `<administrativeGenderCode code="${p.gender}"/><birthTime value="${esc(p.birthDate)}"/>` +
@@ -105,7 +112,7 @@ export function retrieval(state: SandboxState, request: XmlElement, base: ReplyB
   }
   const person = p.restricted
     ? `<patientPerson classCode="PSN" determinerCode="INSTANCE"/>`
-    : retrievalPerson(p);
+    : retrievalPerson(p, historic === '1');
   return hl7Reply(
     { ...base, interactionId: 'QUPA_IN000009UK03', ack: 'AA' },
     reasons(issues) +

@@ -115,11 +115,17 @@ describe('PDS', () => {
     expect(body).toContain(`<deceasedTime value="${p.deceasedDate}"/>`);
   });
 
-  it('returns the current practice of a patient who moved practice', async () => {
+  it('returns the current practice of a patient who moved practice, and both with history', async () => {
     const p = byNote('Two GP practices');
     const body = await sync('QUPA_IN000008UK02', retrievalQuery(p.nhsNumber));
     expect(body).toContain('extension="Y90004"');
     expect(body).not.toContain('extension="Y90001"');
+    const historic = await sync(
+      'QUPA_IN000008UK02',
+      retrievalQuery(p.nhsNumber).replace('<value code="0"', '<value code="1"'),
+    );
+    expect(historic.indexOf('extension="Y90004"')).toBeLessThan(historic.indexOf('extension="Y90001"'));
+    expect(historic).toContain('<high value="20210331"/>');
   });
 
   it('simple-traces a unique patient, and refuses several candidates as no unique match', async () => {
