@@ -5,7 +5,7 @@ import { createHash, type Hash } from 'node:crypto';
 import { closeSync, fsyncSync, mkdirSync, openSync, readdirSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import type { AuditEntry } from './entry';
-import { toAuditEvent } from './fhir';
+import { auditEventLine } from './fhir';
 import { MANIFEST_FORMAT, fingerprintOf, signManifest, type FileDigest, type Manifest } from './manifest';
 import type { AuditStore, RangeQuery } from './store';
 
@@ -75,12 +75,12 @@ function csvLine(e: AuditEntry): string {
   )},${csvField(e.accessReason)},${csvField(e.accessReasonText)},${csvField(e.detail)},${e.prevHash},${e.hash}\r\n`;
 }
 
-/** Buffered append-only writer that hashes what it writes. */
+/** Buffered append-only writer that hashes what it writes (one reused 4 MiB buffer). */
 class BundleFile {
   private readonly fd: number;
   private readonly hash: Hash = createHash('sha256');
-  private chunks: string[] = [];
-  private pending = 0;
+  private readonly buffer = Buffer.allocUnsafe(4 << 20);
+  private used = 0;
   private bytes = 0;
 
   constructor(path: string) {
@@ -89,20 +89,27 @@ class BundleFile {
   }
 
   write(text: string): void {
-    this.chunks.push(text);
-    this.pending += text.length;
-    if (this.pending >= 1 << 20) this.flush();
+    // UTF-8 needs at most 3 bytes per UTF-16 code unit.
+    if (this.used + text.length * 3 > this.buffer.length) this.flush();
+    if (text.length * 3 > this.buffer.length) {
+      const big = Buffer.from(text, 'utf8');
+      this.emit(big);
+      return;
+    }
+    this.used += this.buffer.write(text, this.used, 'utf8');
+  }
+
+  private emit(chunk: Buffer): void {
+    this.hash.update(chunk);
+    this.bytes += chunk.length;
+    let offset = 0;
+    while (offset < chunk.length) offset += writeSync(this.fd, chunk, offset);
   }
 
   private flush(): void {
-    if (this.chunks.length === 0) return;
-    const buffer = Buffer.from(this.chunks.join(''), 'utf8');
-    this.chunks = [];
-    this.pending = 0;
-    this.hash.update(buffer);
-    this.bytes += buffer.length;
-    let offset = 0;
-    while (offset < buffer.length) offset += writeSync(this.fd, buffer, offset);
+    if (this.used === 0) return;
+    this.emit(this.buffer.subarray(0, this.used));
+    this.used = 0;
   }
 
   close(): FileDigest {
@@ -130,7 +137,7 @@ export function exportBundle(store: AuditStore, options: ExportOptions): ExportS
       if (!first) first = entry;
       last = entry;
       count += 1;
-      ndjson.write(`${JSON.stringify(toAuditEvent(entry))}\n`);
+      ndjson.write(`${auditEventLine(entry)}\n`);
       csv.write(csvLine(entry));
     }
   } catch (error) {

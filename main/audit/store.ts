@@ -100,6 +100,40 @@ export function rowValues(e: AuditEntry): (string | number | null)[] {
   ];
 }
 
+const columnList =
+  'sequence, at, tz_offset, type, outcome, user_uuid, display_name, role_profile_id, job_role, ods_code, ' +
+  'workstation, asid, nhs_number, interaction_id, message_id, correlation_id, access_reason, ' +
+  'access_reason_text, detail, prev_hash, hash';
+
+/** The inverse of rowValues: one raw row (columnList order) back into an entry. */
+function entryFromValues(v: unknown[]): AuditEntry {
+  const text = (i: number) => v[i] as string;
+  const maybe = (i: number) => v[i] as string | null;
+  return {
+    sequence: v[0] as number,
+    at: text(1),
+    tzOffset: text(2),
+    type: text(3),
+    outcome: text(4),
+    userUuid: maybe(5),
+    displayName: maybe(6),
+    roleProfileId: maybe(7),
+    jobRole: maybe(8),
+    odsCode: maybe(9),
+    workstation: text(10),
+    asid: maybe(11),
+    nhsNumber: maybe(12),
+    interactionId: maybe(13),
+    messageId: maybe(14),
+    correlationId: maybe(15),
+    accessReason: maybe(16),
+    accessReasonText: maybe(17),
+    detail: maybe(18),
+    prevHash: text(19),
+    hash: text(20),
+  };
+}
+
 export function entryFromRow(r: Row): AuditEntry {
   return {
     sequence: r.sequence,
@@ -252,17 +286,16 @@ export class AuditStore {
     };
   }
 
-  /** Entries in sequence order within a time range, for export. */
+  /** Entries in sequence order within a time range, for export (rows read as arrays: cheaper). */
   *entries(range: RangeQuery): Generator<AuditEntry> {
     const where: string[] = [];
     const params: unknown[] = [];
     addRange(where, params, range);
     const clause = where.length > 0 ? `WHERE ${where.join(' AND ')}` : '';
-    for (const row of this.db
-      .prepare<Row>(`SELECT * FROM audit_entry ${clause} ORDER BY sequence`)
-      .iterate(...params)) {
-      yield entryFromRow(row);
-    }
+    const statement = this.db
+      .prepare(`SELECT ${columnList} FROM audit_entry ${clause} ORDER BY sequence`)
+      .raw(true);
+    for (const row of statement.iterate(...params)) yield entryFromValues(row);
   }
 
   /**

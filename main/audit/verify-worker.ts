@@ -2,8 +2,7 @@
 // line hashes to what it says, follows the previous line by one sequence number and names its
 // hash). verify.ts joins the ranges; any problem sends it back to the sequential walk, which
 // names the first bad line and why.
-import { createReadStream } from 'node:fs';
-import { createInterface } from 'node:readline';
+import { closeSync, openSync, readSync } from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
 import { chainHash } from './entry';
 import { fromAuditEvent } from './fhir';
@@ -26,32 +25,65 @@ export type ChunkResult =
     }
   | { readonly ok: false };
 
-export async function checkChunk(task: ChunkTask): Promise<ChunkResult> {
-  const from = Math.max(0, task.start - 1);
-  const stream = createReadStream(task.file, { start: from });
-  const lines = createInterface({ input: stream, crlfDelay: Infinity });
-  let offset = from;
+/** Calls `onLine` for each line starting in [start, end), with its byte offset; reads in big blocks. */
+function forEachLine(task: ChunkTask, onLine: (line: string) => boolean): void {
+  const fd = openSync(task.file, 'r');
+  let buffer = Buffer.allocUnsafe(8 << 20);
   // From a byte before `start`, the first fragment is the tail of the previous chunk's last line
   // (or, when that byte is a newline, an empty fragment): it is never ours.
   let skipFirst = task.start > 0;
+  let base = Math.max(0, task.start - 1); // file offset of buffer[0]
+  let filled = 0;
+  try {
+    for (;;) {
+      if (filled === buffer.length) {
+        const bigger = Buffer.allocUnsafe(buffer.length * 2);
+        buffer.copy(bigger, 0, 0, filled);
+        buffer = bigger;
+      }
+      const read = readSync(fd, buffer, filled, buffer.length - filled, base + filled);
+      const eof = read === 0;
+      filled += read;
+      let lineStart = 0;
+      for (;;) {
+        let newline = buffer.indexOf(10, lineStart);
+        if (newline === -1 || newline >= filled) {
+          if (!eof || lineStart >= filled) break;
+          newline = filled; // a last line without a newline
+        }
+        if (skipFirst) skipFirst = false;
+        else {
+          if (base + lineStart >= task.end) return;
+          if (!onLine(buffer.toString('utf8', lineStart, newline))) return;
+        }
+        lineStart = newline + 1;
+      }
+      if (eof) return;
+      buffer.copy(buffer, 0, lineStart, filled);
+      base += lineStart;
+      filled -= lineStart;
+    }
+  } finally {
+    closeSync(fd);
+  }
+}
+
+export async function checkChunk(task: ChunkTask): Promise<ChunkResult> {
+  let ok = true;
   let count = 0;
   let firstSequence: number | null = null;
   let firstPrevHash: string | null = null;
   let lastSequence: number | null = null;
   let lastHash: string | null = null;
   try {
-    for await (const line of lines) {
-      const lineStart = offset;
-      offset += Buffer.byteLength(line, 'utf8') + 1;
-      if (skipFirst) {
-        skipFirst = false;
-        continue;
-      }
-      if (lineStart >= task.end) break;
+    forEachLine(task, (line) => {
       const entry = fromAuditEvent(JSON.parse(line));
-      if (chainHash(entry) !== entry.hash) return { ok: false };
-      if (lastSequence !== null && (entry.sequence !== lastSequence + 1 || entry.prevHash !== lastHash)) {
-        return { ok: false };
+      if (
+        chainHash(entry) !== entry.hash ||
+        (lastSequence !== null && (entry.sequence !== lastSequence + 1 || entry.prevHash !== lastHash))
+      ) {
+        ok = false;
+        return false;
       }
       if (firstSequence === null) {
         firstSequence = entry.sequence;
@@ -60,14 +92,14 @@ export async function checkChunk(task: ChunkTask): Promise<ChunkResult> {
       lastSequence = entry.sequence;
       lastHash = entry.hash;
       count += 1;
-    }
+      return true;
+    });
   } catch {
     return { ok: false };
-  } finally {
-    lines.close();
-    stream.destroy();
   }
-  return { ok: true, lines: count, firstSequence, firstPrevHash, lastSequence, lastHash };
+  return ok
+    ? { ok: true, lines: count, firstSequence, firstPrevHash, lastSequence, lastHash }
+    : { ok: false };
 }
 
 if (parentPort && workerData) {

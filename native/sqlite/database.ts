@@ -10,6 +10,8 @@ export interface SqlStatement<Row = unknown> {
   get(...params: unknown[]): Row | undefined;
   all(...params: unknown[]): Row[];
   iterate(...params: unknown[]): IterableIterator<Row>;
+  /** Rows as arrays of column values instead of objects (cheaper for bulk reads). */
+  raw(toggle?: boolean): SqlStatement<unknown[]>;
 }
 
 /** A function wrapped in BEGIN/COMMIT; `.immediate` takes the write lock at BEGIN. */

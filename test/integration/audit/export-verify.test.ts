@@ -14,6 +14,7 @@ import { fingerprintOf, signManifest, type Manifest } from '../../../main/audit/
 import { seedEntries } from '../../../main/audit/seed';
 import { AuditStore } from '../../../main/audit/store';
 import { parallelIntact, verifyBundle } from '../../../main/audit/verify';
+import { checkChunk } from '../../../main/audit/verify-worker';
 
 const root = resolve(import.meta.dirname, '..', '..', '..');
 let dir: string;
@@ -248,6 +249,23 @@ describe('audit export and verify', () => {
       problem: 'manifest mismatch',
       where: 'audit.ndjson',
     });
+  });
+
+  it('splits the file into ranges that together hold every line exactly once', async () => {
+    const file = join(bundle, 'audit.ndjson');
+    const bytes = readFileSync(file);
+    const boundaries: number[] = [];
+    for (let i = bytes.indexOf(10); i !== -1 && boundaries.length < 4; i = bytes.indexOf(10, i + 1))
+      boundaries.push(i);
+    const splits = boundaries
+      .flatMap((b) => [b - 1, b, b + 1, b + 2])
+      .concat([1, bytes.length - 1, bytes.length]);
+    for (const k of splits) {
+      const a = await checkChunk({ file, start: 0, end: k });
+      const b = await checkChunk({ file, start: k, end: bytes.length });
+      expect(a.ok && b.ok, `split at ${k}`).toBe(true);
+      expect((a.ok ? a.lines : 0) + (b.ok ? b.lines : 0), `split at ${k}`).toBe(40);
+    }
   });
 
   it('detects a changed CSV', async () => {

@@ -12,7 +12,7 @@ import {
   seal,
   type UnsealedEntry,
 } from '../../../main/audit/entry';
-import { fromAuditEvent, toAuditEvent } from '../../../main/audit/fhir';
+import { auditEventLine, fromAuditEvent, toAuditEvent } from '../../../main/audit/fhir';
 import { csvField } from '../../../main/audit/export';
 
 const base: UnsealedEntry = {
@@ -111,6 +111,16 @@ describe('FHIR AuditEvent mapping', () => {
         expect(fromAuditEvent(JSON.parse(line))).toEqual(entry);
       }),
       { numRuns: 300 },
+    );
+  });
+
+  it('writes each line exactly as JSON.stringify of the AuditEvent would', () => {
+    fc.assert(
+      fc.property(entryArb, (unsealed) => {
+        const entry = seal(unsealed);
+        expect(auditEventLine(entry)).toBe(JSON.stringify(toAuditEvent(entry)));
+      }),
+      { numRuns: 500 },
     );
   });
 
