@@ -106,20 +106,27 @@ export async function run(): Promise<void> {
         `ratio p50 ${(e50 / p50).toFixed(3)} p99 ${(e99 / p99).toFixed(3)} (target ≤ 1.10)\n`,
     );
 
-    // 2. Batched throughput: 100,000 rows in transactions of 1,000.
-    const throughput = (append: (rows: readonly PendingEntry[]) => unknown): number => {
-      const t = performance.now();
-      for (let i = 0; i < BATCH_ROWS; i += BATCH_SIZE) append(data.slice(i, i + BATCH_SIZE));
-      return BATCH_ROWS / ((performance.now() - t) / 1000);
-    };
+    // 2. Batched throughput: 100,000 rows in transactions of 1,000, the two stores taking turns
+    //    batch by batch so that both see the same moments of a shared, noisy machine.
     const plainBatch = plainStore(join(dir, 'batch-plain.db'));
-    const plainRate = throughput((r) => plainBatch.append(r));
-    plainBatch.close();
     const encBatch = AuditStore.open(join(dir, 'batch-enc.db'), randomBytes(32));
-    const encRate = throughput((r) => encBatch.append(r));
+    let plainMs = 0;
+    let encMs = 0;
+    for (let i = 0; i < BATCH_ROWS; i += BATCH_SIZE) {
+      const batch = data.slice(i, i + BATCH_SIZE);
+      let t = performance.now();
+      plainBatch.append(batch);
+      plainMs += performance.now() - t;
+      t = performance.now();
+      encBatch.append(batch);
+      encMs += performance.now() - t;
+    }
+    plainBatch.close();
     encBatch.close();
+    const plainRate = BATCH_ROWS / (plainMs / 1000);
+    const encRate = BATCH_ROWS / (encMs / 1000);
     process.stdout.write(
-      `batched append (${BATCH_ROWS.toLocaleString('en-GB')} rows, ${BATCH_SIZE} per transaction):\n` +
+      `batched append (${BATCH_ROWS.toLocaleString('en-GB')} rows, ${BATCH_SIZE} per transaction, interleaved):\n` +
         `  encrypted ${Math.round(encRate).toLocaleString('en-GB')} rows/s | plain ${Math.round(plainRate).toLocaleString('en-GB')} rows/s | ` +
         `ratio ${(encRate / plainRate).toFixed(3)} (target ≥ 0.6)\n`,
     );
