@@ -211,7 +211,7 @@ test('Spine unavailable: the screen says what happened and what to do, and shows
   app,
   shot,
 }) => {
-  test.setTimeout(120_000);
+  test.setTimeout(180_000);
   await openApp(page, app);
   await signIn(page, 'PHARMACIST');
   await searchNhsNumber(page, '9000000009');
@@ -228,6 +228,33 @@ test('Spine unavailable: the screen says what happened and what to do, and shows
   await setSandboxFaults(app, []);
   await problem.getByRole('button', { name: 'Try again' }).click();
   await expect(page.getByRole('article', { name: 'Summary Care Record' })).toBeVisible({ timeout: 20_000 });
+
+  // Each fault on the PDS retrieval: an error a person can act on, and no patient on screen.
+  const faults = [
+    { kind: 'reset' },
+    { kind: 'malformed' },
+    { kind: 'http-status', status: 503 },
+    { kind: 'soap-fault', code: '200' },
+    { kind: 'ack', ackCode: 'AE', code: '500', display: 'System Error - no retry' },
+  ];
+  for (const fault of faults) {
+    await page
+      .getByRole('button', { name: 'Find another patient' })
+      .or(page.getByRole('button', { name: 'Find a patient' }))
+      .first()
+      .click();
+    // Every attempt fails (the transport may resend an idempotent query, spine-hl7v3.md 4.5).
+    await setSandboxFaults(app, [{ ...fault, interaction: 'QUPA_IN000008UK02' }]);
+    await searchNhsNumber(page, '9000000009');
+    await expect(page.getByRole('alert'), fault.kind).toContainText(/Spine|try again|IT service desk/i, {
+      timeout: 30_000,
+    });
+    await expect(banner(page)).toHaveCount(0);
+    await shot(page, `clinical-fault-${fault.kind}`);
+  }
+  await setSandboxFaults(app, []);
+  await searchNhsNumber(page, '9000000009');
+  await expect(banner(page)).toContainText('NHS No. 900 000 0009');
 });
 
 test('the whole journey works from the keyboard alone', async ({ page, app }) => {
