@@ -22,7 +22,6 @@ import {
   parseHl7,
   toConsentState,
   toDocumentList,
-  toSummaryCareRecord,
 } from '../hl7/index';
 import type {
   Gender as Hl7Gender,
@@ -36,6 +35,7 @@ import type {
 import { buildInteraction } from '../hl7/wrapper';
 import { el, Markup } from '../hl7/markup';
 import { attr, child, find, parseXml, path, textOf, type XmlElement } from '../hl7/xml';
+import { readGpSummary } from '../hl7/scr';
 import { namespacesOf, serialize } from '../hl7/serialize';
 import type {
   Address,
@@ -383,6 +383,21 @@ export function createHl7Gateway(options: Hl7GatewayOptions): ClinicalGateway {
     return parseHl7(reply.hl7);
   };
 
+  /**
+   * The GP Summary of a document reply. Only the GPSummary element is read (the transport has
+   * already checked the reply for business errors): the largest summaries are megabytes, and
+   * reading patients, documents and permissions across the whole tree costs a third again.
+   */
+  const documentOf = async (
+    interactionId: string,
+    author: MessageAuthor,
+    nhsNumber: string,
+    build: (context: MessageContext) => string,
+  ): Promise<SummaryCareRecord | null> => {
+    const reply = await spine.request({ interactionId, author, nhsNumber, build });
+    return readGpSummary(find(parseXml(reply.hl7), 'GPSummary'));
+  };
+
   const latestSync = async (
     nhsNumber: string,
     override: string,
@@ -396,10 +411,8 @@ export function createHl7Gateway(options: Hl7GatewayOptions): ClinicalGateway {
     );
     if (!list.latest) return { kind: 'none' };
     const latest = list.latest;
-    const doc = toSummaryCareRecord(
-      await request('QUPC_IN190000UK04', author, nhsNumber, (context) =>
-        buildScrEventQuery(context, { nhsNumber, eventId: latest.id, dissentOverride }),
-      ),
+    const doc = await documentOf('QUPC_IN190000UK04', author, nhsNumber, (context) =>
+      buildScrEventQuery(context, { nhsNumber, eventId: latest.id, dissentOverride }),
     );
     return doc ? { kind: 'record', record: toRecord(doc, latest.id) } : { kind: 'none' };
   };
@@ -417,10 +430,8 @@ export function createHl7Gateway(options: Hl7GatewayOptions): ClinicalGateway {
     );
     if (!list.latest) return { kind: 'none' };
     const latest = list.latest;
-    const doc = toSummaryCareRecord(
-      await request('QUPC_IN160103UK05', author, nhsNumber, (context) =>
-        buildPsisDocumentRequest(context, { nhsNumber, documentId: latest.id, dissentOverride }),
-      ),
+    const doc = await documentOf('QUPC_IN160103UK05', author, nhsNumber, (context) =>
+      buildPsisDocumentRequest(context, { nhsNumber, documentId: latest.id, dissentOverride }),
     );
     return doc ? { kind: 'record', record: toRecord(doc, latest.id) } : { kind: 'none' };
   };

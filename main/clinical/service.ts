@@ -98,18 +98,15 @@ const coreOrder: readonly ScrSection['category'][] = [
   'discontinued-repeat-medication',
 ];
 
-function policyFrom(config: AppConfig, given: Partial<ClinicalPolicy> | undefined): ClinicalPolicy {
-  const configured = config.spine['selfClaimRelationship'];
-  return {
-    selfClaimRelationship:
-      given?.selfClaimRelationship ?? (typeof configured === 'boolean' ? configured : true),
-  };
+function policyFrom(given: Partial<ClinicalPolicy> | undefined): ClinicalPolicy {
+  // No configuration key carries this yet (AppConfig is strict); bootstrap may pass one.
+  return { selfClaimRelationship: given?.selfClaimRelationship ?? true };
 }
 
 export function createClinicalService(options: ClinicalOptions): ClinicalService {
   const { audit, session, log, events } = options;
   const gateway = options.gateway ?? createHl7Gateway({ spine: options.spine, config: options.config, log });
-  const policy = policyFrom(options.config, options.policy);
+  const policy = policyFrom(options.policy);
   const now = options.now ?? (() => new Date());
   let context: PatientContext | null = null;
   let lastOwner: string | null = null;
