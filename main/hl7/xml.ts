@@ -125,7 +125,7 @@ function position(text: string, index: number): { line: number; column: number }
 type RawNode = Record<string, unknown>;
 
 // Shared empties and interned local names keep the tree's allocations (and GC) down.
-const EMPTY_ATTRS: Record<string, string> = Object.freeze(Object.create(null) as Record<string, string>);
+const EMPTY_ATTRS: Record<string, string> = Object.freeze({});
 const EMPTY_CHILDREN: XmlNode[] = Object.freeze([]) as unknown as XmlNode[];
 const LOCAL_NAMES = new Map<string, string>();
 
@@ -139,12 +139,19 @@ function localName(name: string): string {
   return local;
 }
 
-function convert(raw: readonly RawNode[], out: XmlNode[]): void {
-  for (const node of raw) {
+/**
+ * Turns fast-xml-parser's ordered output into XmlNodes in place: each array is reused and each
+ * raw node replaced by its converted form, so the tree costs few new allocations (the raw output
+ * is garbage afterwards anyway). Attribute maps are reused too unless a value needs decoding.
+ */
+function convert(raw: unknown[]): XmlNode[] {
+  let write = 0;
+  for (let read = 0; read < raw.length; read += 1) {
+    const node = raw[read] as RawNode;
     // Fast path: most nodes are text (indentation included).
     const textValue = node['#text'];
     if (typeof textValue === 'string') {
-      out.push(textValue.includes('&') ? decodeEntities(textValue) : textValue);
+      raw[write++] = textValue.includes('&') ? decodeEntities(textValue) : textValue;
       continue;
     }
     let name: string | null = null;
@@ -155,36 +162,36 @@ function convert(raw: readonly RawNode[], out: XmlNode[]): void {
     }
     if (name === null) continue;
     const value = node[name];
-    if (name === '#text') {
-      if (typeof value === 'string') out.push(decodeEntities(value));
-      continue;
-    }
     if (name === '#cdata') {
       if (Array.isArray(value)) {
+        let cdata = '';
         for (const part of value as RawNode[]) {
           const text = part['#text'];
-          if (typeof text === 'string') out.push(text);
+          if (typeof text === 'string') cdata += text;
         }
+        raw[write++] = cdata;
       }
       continue;
     }
     const rawAttrs = node[':@'] as Record<string, unknown> | undefined;
     let attrs: Record<string, string> = EMPTY_ATTRS;
     if (rawAttrs) {
-      // Why a null prototype: attribute names come from the input, so `__proto__` must stay data.
-      attrs = Object.create(null) as Record<string, string>;
+      // fast-xml-parser refuses `__proto__`/`constructor` names (strictReservedNames), so the map
+      // it built is safe to keep; values are strings (parseAttributeValue off) and only those
+      // with a reference need decoding.
       for (const key in rawAttrs) {
         const attrValue = rawAttrs[key];
-        attrs[key] = typeof attrValue === 'string' ? decodeEntities(attrValue) : '';
+        if (typeof attrValue !== 'string') rawAttrs[key] = '';
+        else if (attrValue.includes('&')) rawAttrs[key] = decodeEntities(attrValue);
       }
+      attrs = rawAttrs as Record<string, string>;
     }
-    let children: XmlNode[] = EMPTY_CHILDREN;
-    if (Array.isArray(value) && value.length > 0) {
-      children = [];
-      convert(value as RawNode[], children);
-    }
-    out.push({ name, local: localName(name), attrs, children });
+    const children = Array.isArray(value) && value.length > 0 ? convert(value as unknown[]) : EMPTY_CHILDREN;
+    const element: XmlElement = { name, local: localName(name), attrs, children };
+    raw[write++] = element;
   }
+  raw.length = write;
+  return raw as XmlNode[];
 }
 
 /**
@@ -213,8 +220,7 @@ export function parseXml(text: string, options: ParseXmlOptions = {}): XmlElemen
       'malformed',
     );
   }
-  const nodes: XmlNode[] = [];
-  convert(raw as RawNode[], nodes);
+  const nodes = convert(raw as unknown[]);
   const roots = nodes.filter(isElement);
   const root = roots[0];
   if (!root || roots.length !== 1) {
