@@ -3,7 +3,9 @@
 // the messages each journey depends on. Templates are filled first (fixtures.ts).
 import { describe, expect, it } from 'vitest';
 import { Hl7ParseError, describeMessage, parseAny, type AnyMessage } from '../../../main/hl7/index';
-import { listFixtures, loadFixture } from './fixtures';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { FIXTURE_ROOT, listFixtures, loadFixture } from './fixtures';
 
 interface Summary {
   envelope: string;
@@ -955,6 +957,13 @@ const SPECIAL = [
 ];
 
 describe('every copied Spine fixture', () => {
+  it('has its provenance row in test/fixtures/PROVENANCE.md', () => {
+    const provenance = readFileSync(join(FIXTURE_ROOT, '../PROVENANCE.md'), 'utf8');
+    const rows = new Set([...provenance.matchAll(/^\| `spine\/([^`]+)`/gm)].map((m) => m[1]));
+    expect(listFixtures().filter((f) => !rows.has(f))).toEqual([]);
+    expect([...rows].filter((f) => f !== undefined && !listFixtures().includes(f))).toEqual([]);
+  });
+
   it('is either in the table or has a dedicated test', () => {
     const listed = new Set(TABLE.map(([file]) => file));
     const missing = listFixtures().filter((f) => !listed.has(f) && !SPECIAL.some((re) => re.test(f)));
