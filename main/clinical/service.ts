@@ -118,9 +118,13 @@ export function createClinicalService(options: ClinicalOptions): ClinicalService
     return `${actor.userUuid}|${actor.roleProfileId ?? ''}`;
   };
 
+  // NHS numbers Spine reported merged in this session: every later access warns (MSCA-DQ-04).
+  const merged = new Set<string>();
+
   const wipe = (reason: string) => {
     if (context) log.info('patient context wiped', { reason });
     context = null;
+    if (reason !== 'closed by user' && reason !== 'several candidates') merged.clear();
   };
 
   // Why: a different card, a new role or the end of the session must never see the previous
@@ -196,7 +200,8 @@ export function createClinicalService(options: ClinicalOptions): ClinicalService
   const view = (ctx: PatientContext): Patient =>
     toPatient(ctx.pds, ctx.supersededFrom, allows('patients.viewSensitive'));
 
-  const setContext = (owner: string, pds: PdsPatient, supersededFrom: string | null): Patient => {
+  const setContext = (owner: string, found: PdsPatient, supersededFrom: string | null): Patient => {
+    const pds = merged.has(found.nhsNumber) ? { ...found, merged: true } : found;
     context = { owner, pds, supersededFrom, decision: null, dissentOverride: 0 };
     return view(context);
   };
@@ -416,6 +421,7 @@ export function createClinicalService(options: ClinicalOptions): ClinicalService
         // PSIS 410/30307: the number was merged into another record (spec 5.3). The patient in
         // context carries a merged warning from now on, on every screen (MSCA-DQ-01/04).
         if (error instanceof AppError && error.detail?.['detailCode'] === '30307') {
+          merged.add(nhsNumber);
           context = { ...ctx, pds: { ...ctx.pds, merged: true } };
         }
         throw error;

@@ -162,6 +162,7 @@ test('every record state and sandbox patient reads as Spine said', async ({ page
   await searchNhsNumber(page, '9990000050');
   await accessWithPermission(page);
   await expect(page.getByRole('alert')).toContainText(/merged/i, { timeout: 20_000 });
+  await expect(page.getByRole('note', { name: 'Warning: merged' })).toBeVisible();
   await expect(page.getByRole('article', { name: 'Summary Care Record' })).toHaveCount(0);
   await shot(page, 'clinical-merged');
 

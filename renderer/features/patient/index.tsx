@@ -23,6 +23,8 @@ export interface PatientScreenProps {
   readonly patient: Patient;
   readonly state: AuthState;
   readonly onFindAnother: () => void;
+  /** Main learnt something new about the patient (e.g. Spine said the record was merged). */
+  readonly onPatientUpdated?: (patient: Patient) => void;
 }
 
 type RecordState =
@@ -32,7 +34,7 @@ type RecordState =
   | { kind: 'absent'; title: string; error: ContractError }
   | { kind: 'failed'; error: ContractError };
 
-export function PatientScreen({ patient, state, onFindAnother }: PatientScreenProps) {
+export function PatientScreen({ patient, state, onFindAnother, onPatientUpdated }: PatientScreenProps) {
   const can = (feature: string) => state.features.includes(feature);
   const name = formatName(patient.name);
   const [asking, setAsking] = useState(false);
@@ -59,6 +61,12 @@ export function PatientScreen({ patient, state, onFindAnother }: PatientScreenPr
       return setRecord({ kind: 'absent', title: result.error.message, error: result.error });
     }
     setRecord({ kind: 'failed', error: result.error });
+    // A refusal may carry news about the record itself (merged): show the warning from now on.
+    if (code === 'SPINE_REJECTED') {
+      const current = await invoke('patients.current', {});
+      if (current.ok && current.value && current.value.nhsNumber === patient.nhsNumber)
+        onPatientUpdated?.(current.value);
+    }
   };
 
   const print = async () => {

@@ -103,6 +103,7 @@ export function Workspace({ state }: WorkspaceProps) {
             patient={view.patient}
             state={state}
             onFindAnother={() => setView({ kind: 'search' })}
+            onPatientUpdated={(patient) => setView({ kind: 'patient', patient })}
           />
         ) : null}
         {view.kind === 'uploads' ? (

@@ -250,6 +250,31 @@ describe('access decision and the SCR', () => {
   });
 });
 
+describe('merged records', () => {
+  it('warn on every later access once Spine said the number was merged', async () => {
+    const h = harness();
+    h.signIn('u1', pharmacist);
+    await h.service.search(byNumber('9000000009'));
+    await h.service.decideAccess(permission());
+    h.gateway.latestGpSummary = async () => {
+      throw new AppError('SPINE_REJECTED', 'This NHS number has been merged into another.', {
+        detailCode: '30307',
+      });
+    };
+    expect(await code(h.service.getScr('9000000009'))).toBe('SPINE_REJECTED');
+    expect(h.service.current()?.warnings.map((warning) => warning.kind)).toContain('merged');
+    await h.service.closePatient();
+    const again = await h.service.search(byNumber('9000000009'));
+    if (again.kind !== 'patient') throw new Error('expected a patient');
+    expect(again.patient.warnings.map((warning) => warning.kind)).toContain('merged');
+    await h.endSession();
+    h.signIn('u1', pharmacist);
+    const next = await h.service.search(byNumber('9000000009'));
+    if (next.kind !== 'patient') throw new Error('expected a patient');
+    expect(next.patient.warnings).toEqual([]);
+  });
+});
+
 describe('patient context', () => {
   it('is wiped when the session ends', async () => {
     const h = harness();
