@@ -52,9 +52,18 @@ function asid(root: XmlElement, name: string): string | null {
 export function readHl7(root: XmlElement): ParsedHl7 {
   const issues = readIssues(root);
   const controlAct = child(root, 'ControlActEvent');
-  // One walk finds everything the mappers need; the GPSummary subtree (XHTML) is not searched.
-  const found = collect(controlAct, WANTED, PRUNE);
-  const list = (name: string) => found.get(name) ?? [];
+  // The domain objects are mapped on first access (then kept): the transport reads only the
+  // wrapper and acknowledgement of most replies. One walk finds everything the mappers need;
+  // the GPSummary subtree (XHTML) is not searched.
+  let found: Map<string, XmlElement[]> | undefined;
+  const list = (name: string): XmlElement[] => {
+    found ??= collect(controlAct, WANTED, PRUNE);
+    return found.get(name) ?? [];
+  };
+  let patients: readonly Patient[] | undefined;
+  let documents: readonly DocumentRef[] | undefined;
+  let gpSummary: SummaryCareRecord | null | undefined;
+  let permissions: readonly AcsPermission[] | undefined;
   return {
     root,
     interactionId: attr(child(root, 'interactionId'), 'extension') ?? root.local,
@@ -67,13 +76,25 @@ export function readHl7(root: XmlElement): ParsedHl7 {
     issues,
     queryResponseCode: attr(path(controlAct, 'queryAck/queryResponseCode'), 'code'),
     successDetail: textOf(path(controlAct, 'requestSuccessDetail/detail')),
-    patients: readPatients(root, issues),
-    documents: readDocuments(list('pSISDocMetaData'), [
-      ...list('queryResponseEventList'),
-      ...list('queryResponseEvent'),
-    ]),
-    gpSummary: readGpSummary(list('GPSummary')[0] ?? null),
-    permissions: readPermissions(list('accessControlAssertion')),
+    get patients(): readonly Patient[] {
+      patients ??= readPatients(root, issues);
+      return patients;
+    },
+    get documents(): readonly DocumentRef[] {
+      documents ??= readDocuments(list('pSISDocMetaData'), [
+        ...list('queryResponseEventList'),
+        ...list('queryResponseEvent'),
+      ]);
+      return documents;
+    },
+    get gpSummary(): SummaryCareRecord | null {
+      if (gpSummary === undefined) gpSummary = readGpSummary(list('GPSummary')[0] ?? null);
+      return gpSummary;
+    },
+    get permissions(): readonly AcsPermission[] {
+      permissions ??= readPermissions(list('accessControlAssertion'));
+      return permissions;
+    },
   };
 }
 
