@@ -2,7 +2,7 @@
 // and a real virtual smartcard. Every screen state of the clinical journeys is walked, checked
 // with axe-core, and kept as a screenshot under test-results/screens/clinical-*.png.
 import { test, expect, openApp } from './fixtures';
-import { signIn } from './login-helper';
+import { removeCard, signIn, signOut } from './login-helper';
 import {
   accessWithPermission,
   banner,
@@ -336,4 +336,47 @@ test('a GP practice user changes consent after a confirmation naming the patient
   await expect(page.getByRole('heading', { name: 'GP Summary uploads' })).toBeVisible();
   await expect(page.getByRole('cell', { name: '999 000 0166' })).toBeVisible();
   await shot(page, 'clinical-uploads');
+});
+
+test('the patient is wiped when the session ends, and each role sees only its own navigation', async ({
+  page,
+  app,
+  shot,
+}) => {
+  test.setTimeout(150_000);
+  const current = () =>
+    page.evaluate(async () => {
+      const bridge = (window as unknown as { smsp: { invoke(op: string, input: unknown): Promise<unknown> } })
+        .smsp;
+      return bridge.invoke('patients.current', {});
+    });
+  await openApp(page, app);
+  await signIn(page, 'PHARMACIST');
+  const nav = page.getByRole('navigation', { name: 'Main' });
+  await expect(nav.getByRole('button', { name: 'Find a patient' })).toBeVisible();
+  await expect(nav.getByRole('button', { name: 'Uploads' })).toHaveCount(0);
+  await expect(nav.getByRole('button', { name: 'Audit trail' })).toHaveCount(0);
+  await searchNhsNumber(page, '9000000009');
+  await accessWithPermission(page);
+  await expect(page.getByRole('article', { name: 'Summary Care Record' })).toBeVisible({ timeout: 20_000 });
+  expect(JSON.stringify(await current())).toContain('9000000009');
+
+  await signOut(page);
+  await removeCard(page);
+  await expect(page.getByLabel('Passcode')).toHaveCount(0, { timeout: 15_000 });
+  await signIn(page, 'GOVERNANCE');
+  // A governance role: the audit trail, no patient search, and nothing of the previous patient.
+  await expect(nav.getByRole('button', { name: 'Audit trail' })).toBeVisible();
+  await expect(nav.getByRole('button', { name: 'Find a patient' })).toHaveCount(0);
+  await expect(page.getByRole('heading', { name: 'Audit trail', level: 1 })).toBeVisible();
+  await expect(banner(page)).toHaveCount(0);
+  expect(await current()).toMatchObject({ ok: false, error: { code: 'NOT_AUTHORISED' } });
+  await shot(page, 'clinical-governance-navigation');
+
+  await signOut(page);
+  await removeCard(page);
+  await expect(page.getByLabel('Passcode')).toHaveCount(0, { timeout: 15_000 });
+  await signIn(page, 'GENERALPRACTICE');
+  await expect(nav.getByRole('button', { name: 'Uploads' })).toBeVisible();
+  expect(await current()).toEqual({ ok: true, value: null });
 });

@@ -24,7 +24,12 @@ type View =
   | { kind: 'audit' };
 
 export function Workspace({ state }: WorkspaceProps) {
-  const [view, setView] = useState<View>({ kind: 'search' });
+  // A governance role without patient search starts on the audit trail.
+  const [view, setView] = useState<View>(() =>
+    !state.features.includes('patients.search') && state.features.includes('audit.view')
+      ? { kind: 'audit' }
+      : { kind: 'search' },
+  );
   const [openError, setOpenError] = useState<{ message: string } | null>(null);
   const can = (feature: string) => state.features.includes(feature);
 
