@@ -252,10 +252,18 @@ export function child(parent: XmlElement | null | undefined, local: string): Xml
   return null;
 }
 
+const PATHS = new Map<string, readonly string[]>();
+
 /** Follows a `/`-separated path of local names through first matches. */
 export function path(parent: XmlElement | null | undefined, steps: string): XmlElement | null {
+  let parts = PATHS.get(steps);
+  if (!parts) {
+    parts = steps.split('/');
+    // Paths are literals in this library; the bound only guards against misuse.
+    if (PATHS.size < 1024) PATHS.set(steps, parts);
+  }
   let current: XmlElement | null = parent ?? null;
-  for (const step of steps.split('/')) {
+  for (const step of parts) {
     if (!current) return null;
     current = child(current, step);
   }
