@@ -20,6 +20,7 @@ import {
   buildScrEventQuery,
   buildSetResourcePermissions,
   parseHl7,
+  readHl7,
   toConsentState,
   toDocumentList,
 } from '../hl7/index';
@@ -380,7 +381,8 @@ export function createHl7Gateway(options: Hl7GatewayOptions): ClinicalGateway {
     build: (context: MessageContext) => string,
   ) => {
     const reply = await spine.request({ interactionId, author, ...(nhsNumber ? { nhsNumber } : {}), build });
-    return parseHl7(reply.hl7);
+    // The transport hands over the tree it already parsed; parse the text only when it did not.
+    return reply.document ? readHl7(reply.document) : parseHl7(reply.hl7);
   };
 
   /**
@@ -395,7 +397,7 @@ export function createHl7Gateway(options: Hl7GatewayOptions): ClinicalGateway {
     build: (context: MessageContext) => string,
   ): Promise<SummaryCareRecord | null> => {
     const reply = await spine.request({ interactionId, author, nhsNumber, build });
-    return readGpSummary(find(parseXml(reply.hl7), 'GPSummary'));
+    return readGpSummary(find(reply.document ?? parseXml(reply.hl7), 'GPSummary'));
   };
 
   const latestSync = async (

@@ -7,6 +7,7 @@ import type { Logger } from '../log/logger';
 import type { EventBus } from '../api/event-bus';
 import type { AuditSink } from '../audit/sink';
 import type { MessageAuthor, MessageContext } from '../hl7/context';
+import type { XmlElement } from '../hl7/xml';
 import { createSpineTransport } from './transport';
 
 export interface SpineCall {
@@ -25,6 +26,11 @@ export interface SpineReply {
   readonly hl7: string;
   readonly messageId: string;
   readonly interactionId: string;
+  /**
+   * The HL7 payload as the transport already parsed it (same content as `hl7`), when it has it:
+   * callers read this instead of parsing `hl7` a second time. `hl7` is then serialised on demand.
+   */
+  readonly document?: XmlElement;
 }
 
 export type OutboxState = 'queued' | 'sent' | 'accepted' | 'acknowledged' | 'rejected' | 'failed' | 'expired';

@@ -75,12 +75,16 @@ export function readSoap(text: string): SoapReading {
       errors: parsed.fault.errors.map((error) => ({ code: error.code, description: error.description })),
     };
   }
-  if (!parsed.hl7 || !parsed.hl7Element)
-    throw new Hl7ParseError('the SOAP body holds no HL7 message', 'unexpected');
+  const element = parsed.hl7Element;
+  if (!element) throw new Hl7ParseError('the SOAP body holds no HL7 message', 'unexpected');
   return {
     kind: 'reply',
-    hl7: parsed.hl7,
-    element: parsed.hl7Element,
+    // Re-serialised only if a caller asks for the text: for a megabyte GP Summary that costs as
+    // much as the parse itself, and the business reading and the gateway both use `element`.
+    get hl7(): string {
+      return parsed.hl7 ?? '';
+    },
+    element,
     relatesTo: parsed.relatesTo,
     action: parsed.action,
   };

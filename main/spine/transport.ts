@@ -289,7 +289,8 @@ export async function createSpineTransport(options: SpineTransportOptions): Prom
       });
     }
     if (reply.status === 500) throw httpStatusFailure(500, changing);
-    return { hl7: soap.hl7, element: soap.element };
+    // The reading itself, not a copy: its `hl7` text is serialised only if someone reads it.
+    return soap;
   };
 
   /**
@@ -801,15 +802,26 @@ export async function createSpineTransport(options: SpineTransportOptions): Prom
         route.pattern === 'sync' && spine.mode === 'direct'
           ? await sendSync(route, call, messageId, hl7)
           : { hl7: await sendExpress(route, call, messageId, hl7), element: null };
-      const replyHl7 = reply.hl7;
-      const reading = interpretBusiness(route, reply.element ?? reply.hl7, messageId);
+      const element = reply.element;
+      const reading = interpretBusiness(route, element ?? reply.hl7, messageId);
       await record({
         type: 'spine.response',
         outcome: 'success',
         ...base,
         detail: { reply: reading.interactionId, elapsedMs: Math.round(performance.now() - started) },
       });
-      return { hl7: replyHl7, messageId, interactionId: reading.interactionId ?? call.interactionId };
+      const interactionId = reading.interactionId ?? call.interactionId;
+      if (!element) return { hl7: reply.hl7, messageId, interactionId };
+      // Why: the gateway reads the tree the transport already parsed (and checked) instead of
+      // parsing the reply a second time; the text stays available, serialised on first read.
+      return {
+        get hl7(): string {
+          return reply.hl7;
+        },
+        document: element,
+        messageId,
+        interactionId,
+      };
     } catch (error) {
       const failure = error instanceof SpineTransportError ? error : null;
       await record({
