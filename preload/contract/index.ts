@@ -16,6 +16,7 @@ export * from './errors';
 export * from './events';
 export * from './operation';
 export * from './channels';
+export * from './safe-markup';
 export * from './ops/app';
 export * from './ops/auth';
 export * from './ops/patients';

@@ -3,6 +3,7 @@
 // the audit trail; the SCR's presentation text crosses only as an allow-listed node tree.
 import { z } from 'zod';
 import { defineOperation } from '../operation';
+import { safeElements } from '../safe-markup';
 import { NhsNumber, NhsNumberInput } from './patients';
 
 export const PermissionMode = z.enum(['this-visit', 'extended', 'proxy']);
@@ -42,32 +43,6 @@ export const AccessDecision = z.object({
 });
 export type AccessDecision = z.infer<typeof AccessDecision>;
 
-/** Presentation XHTML after the allow-list: only these elements, no attributes, no scripts. */
-export const safeElements = [
-  'p',
-  'br',
-  'h1',
-  'h2',
-  'h3',
-  'h4',
-  'ul',
-  'ol',
-  'li',
-  'table',
-  'caption',
-  'thead',
-  'tbody',
-  'tr',
-  'th',
-  'td',
-  'strong',
-  'em',
-  'b',
-  'i',
-  'u',
-  'span',
-  'div',
-] as const;
 export const SafeElementName = z.enum(safeElements);
 export type SafeElementName = z.infer<typeof SafeElementName>;
 

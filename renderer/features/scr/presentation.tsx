@@ -3,34 +3,12 @@
 // is untrusted input, and React escapes every text node.
 import { createElement, type ReactNode } from 'react';
 import type { SafeNode } from '../../../preload/contract';
+import { safeElements } from '../../../preload/contract/safe-markup';
 
 // Headings inside the GP text sit below the page's own headings (h1 page, h2 record sections).
 const headingShift: Readonly<Record<string, string>> = { h1: 'h3', h2: 'h3', h3: 'h4', h4: 'h5' };
-const allowed = new Set([
-  'p',
-  'br',
-  'h1',
-  'h2',
-  'h3',
-  'h4',
-  'ul',
-  'ol',
-  'li',
-  'table',
-  'caption',
-  'thead',
-  'tbody',
-  'tr',
-  'th',
-  'td',
-  'strong',
-  'em',
-  'b',
-  'i',
-  'u',
-  'span',
-  'div',
-]);
+// The renderer re-checks every element against the contract's allow-list: defence in depth.
+const allowed = new Set<string>(safeElements);
 
 function render(node: SafeNode, key: number, depth: number): ReactNode {
   if (node.type === 'text') return node.text;
