@@ -273,9 +273,18 @@ export function startSessionMachine(options: MachineOptions): SessionService {
       activityCodes: [...role.activityCodes],
       hasAccess: roleHasAccess(role),
     }));
+    // The session does not hold this identity yet, so the entries name the user themselves (MSCA-AUD-03).
+    const who: AuditActor = {
+      userUuid: confirmed.userUuid,
+      displayName: confirmed.displayName,
+      roleProfileId: null,
+      jobRoleCode: null,
+      odsCode: null,
+    };
     if (!listed.some((role) => role.hasAccess)) {
       await record({
         type: 'session.login',
+        actor: who,
         outcome: 'refused',
         detail: { userUuid: confirmed.userUuid, reason: 'NO_ROLES', roleCount: listed.length },
       });
@@ -284,6 +293,7 @@ export function startSessionMachine(options: MachineOptions): SessionService {
     }
     await record({
       type: 'session.login',
+      actor: who,
       outcome: 'success',
       detail: {
         userUuid: confirmed.userUuid,
@@ -365,6 +375,14 @@ export function startSessionMachine(options: MachineOptions): SessionService {
       }
       await record({
         type: 'session.roleSelected',
+        // The role is chosen but not yet the session's: the entry names it explicitly.
+        actor: {
+          userUuid: identity.userUuid,
+          displayName: identity.displayName,
+          roleProfileId: role.roleProfileId,
+          jobRoleCode: role.jobRoleCode,
+          odsCode: role.odsCode,
+        },
         outcome: 'success',
         detail: {
           userUuid: identity.userUuid,

@@ -170,6 +170,12 @@ describe('signing in', () => {
       'session.login:success',
       'session.roleSelected:success',
     ]);
+    // The login and role entries name who and which role, although the session held neither yet.
+    const named = r.audit.entries.filter((e) => e.type !== 'session.cardInserted');
+    expect(named.map((e) => [e.actor?.userUuid, e.actor?.roleProfileId])).toEqual([
+      ['555000000001', null],
+      ['555000000001', '555000000101'],
+    ]);
   });
 
   it('says how many tries are left after a wrong passcode, zeroes every passcode buffer and never audits it', async () => {
