@@ -12,7 +12,7 @@ export interface TrainingUser {
   readonly odsCode: string | null;
 }
 
-/** The training cards (issue 5 table) plus the expired-certificate test card. */
+/** The training cards (issue 5 table), the expired-certificate test card and the urgent-care card. */
 export const trainingUsers = {
   PHARMACIST: { displayName: 'PHARMACIST, Test', uuid: '555000000001', passcode: '123456', odsCode: 'FQ001' },
   GENERALPRACTICE: {
@@ -25,6 +25,7 @@ export const trainingUsers = {
   NOROLES: { displayName: 'NOROLES, Test', uuid: '555000000004', passcode: '456789', odsCode: null },
   LOCUM: { displayName: 'LOCUM, Test', uuid: '555000000005', passcode: '567890', odsCode: 'FQ001' },
   EXPIRED: { displayName: 'EXPIRED, Test', uuid: '555000000006', passcode: '678901', odsCode: 'FQ001' },
+  URGENTCARE: { displayName: 'URGENTCARE, Test', uuid: '555000000010', passcode: '789012', odsCode: 'RRU01' },
 } as const satisfies Record<string, TrainingUser>;
 
 export type TrainingUserName = keyof typeof trainingUsers;

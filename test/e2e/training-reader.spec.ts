@@ -10,6 +10,7 @@ const names = [
   'NOROLES, Test',
   'LOCUM, Test',
   'EXPIRED, Test',
+  'URGENTCARE, Test',
 ];
 
 test('inserts, swaps and removes training cards, and the sign-in screen follows the reader', async ({

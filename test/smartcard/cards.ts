@@ -169,7 +169,7 @@ export async function createCard(options: CreateCardOptions): Promise<CreatedCar
   }
 }
 
-/** One training card (issue 5's table, plus the expired-certificate test card). */
+/** One training card (issue 5's table, the expired-certificate test card and the urgent-care card). */
 export interface TrainingCardSpec {
   readonly id: string;
   readonly uuid: string;
@@ -185,6 +185,8 @@ export const trainingRoster: readonly TrainingCardSpec[] = [
   { id: '555000000004', uuid: '555000000004', pin: '456789', displayName: 'NOROLES, Test' },
   { id: '555000000005', uuid: '555000000005', pin: '567890', displayName: 'LOCUM, Test' },
   { id: '555000000006', uuid: '555000000006', pin: '678901', displayName: 'EXPIRED, Test', expired: true },
+  // Holds legal access (B0082) and postcode search (B0098), which no other training card has.
+  { id: '555000000010', uuid: '555000000010', pin: '789012', displayName: 'URGENTCARE, Test' },
 ];
 
 export interface TrainingCard extends TrainingCardSpec {
