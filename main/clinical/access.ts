@@ -37,7 +37,15 @@ export function dissentOverrideFor(basis: AccessBasis): DissentOverride {
   return basis.kind === 'legal' ? legalReason[basis.ground] : 0;
 }
 
-/** The words that go in the audit entry's access reason (never free-text patient data beyond the user's reason). */
+/**
+ * The audit entry's access reason code (AuditEventInput.accessReason, exported as the
+ * scr-access-reason coding): `permission-to-view`, `emergency` or `legal` (product.md section 5).
+ */
+export function accessReasonCode(basis: AccessBasis): 'permission-to-view' | 'emergency' | 'legal' {
+  return basis.kind === 'permission' ? 'permission-to-view' : basis.kind;
+}
+
+/** The words that go in the audit entry's access reason text (never free-text patient data beyond the user's reason). */
 export function accessReasonText(basis: AccessBasis): string {
   switch (basis.kind) {
     case 'permission':

@@ -31,7 +31,7 @@ import type {
 import { type ClinicalGateway, type PdsPatient, type UploadDocument, interactions } from './gateway';
 import { normaliseNhsNumber, formatNhsNumber } from './nhs-number';
 import { toCandidate, toPatient } from './patient-view';
-import { accessReasonText, alertFor, dissentOverrideFor, selfClaimReason } from './access';
+import { accessReasonCode, accessReasonText, alertFor, dissentOverrideFor, selfClaimReason } from './access';
 import { validateDraft } from './gp-summary-rules';
 import { createHl7Gateway } from './hl7-gateway';
 
@@ -355,7 +355,10 @@ export function createClinicalService(options: ClinicalOptions): ClinicalService
         type: 'scr.access',
         outcome: 'success',
         nhsNumber,
-        accessReason: accessReasonText(basis),
+        // Why: the code and the user's words are separate fields, so the exported AuditEvent
+        // carries a coded purpose and the justification as its text (MSCA-AUD, product.md 5).
+        accessReason: accessReasonCode(basis),
+        accessReasonText: accessReasonText(basis),
         detail: {
           basis: basis.kind,
           ...(basis.kind === 'permission' ? { mode: basis.mode } : {}),
@@ -410,7 +413,7 @@ export function createClinicalService(options: ClinicalOptions): ClinicalService
         outcome: 'success',
         nhsNumber,
         interactionId: interactions.documentList,
-        accessReason: ctx.decision.basis,
+        accessReason: ctx.decision.basis === 'permission' ? 'permission-to-view' : ctx.decision.basis,
       };
       let outcome;
       try {

@@ -194,7 +194,10 @@ describe('access decision and the SCR', () => {
     h.signIn('u1', ['B0264', 'B0401', 'B0168', 'B0082']);
     await h.service.search(byNumber('9000000009'));
     expect((await h.service.decideAccess(emergency)).alert).toEqual({ type: 2, reasonCode: 5 });
-    expect(h.audited().find((event) => event.type === 'scr.access')?.accessReason).toContain('Unconscious');
+    expect(h.audited().find((event) => event.type === 'scr.access')).toMatchObject({
+      accessReason: 'emergency',
+      accessReasonText: 'Emergency access: Unconscious, no carer present',
+    });
     await h.service.decideAccess({
       nhsNumber: '9000000009',
       legitimateRelationship: true,
