@@ -23,8 +23,24 @@ function render(node: SafeNode, key: number, depth: number): ReactNode {
   );
 }
 
+/**
+ * A top-level table goes in its own block: the block's CSS lets the browser skip layout and paint
+ * while it is off screen (`content-visibility: auto`, which a table box itself cannot take). A
+ * megabyte GP Summary is thousands of rows; all of it is in the DOM (and the accessibility tree,
+ * find-in-page and print) at once, only the drawing of what is scrolled away is deferred.
+ */
+function renderTop(node: SafeNode, key: number): ReactNode {
+  const rendered = render(node, key, 0);
+  if (node.type !== 'element' || node.name !== 'table' || rendered === null) return rendered;
+  return (
+    <div key={key} className="app-offscreen-block">
+      {rendered}
+    </div>
+  );
+}
+
 export function PresentationText({ nodes }: { readonly nodes: readonly SafeNode[] }) {
-  return <div className="app-presentation">{nodes.map((node, index) => render(node, index, 0))}</div>;
+  return <div className="app-presentation">{nodes.map((node, index) => renderTop(node, index))}</div>;
 }
 
 /** The plain text of the tree's headings, to see which sections the GP text already covers. */

@@ -24,35 +24,38 @@ function EntryTable({ section }: { readonly section: ScrSection }) {
   }
   const medication = section.category !== 'allergies' && section.category !== 'additional';
   return (
-    <table className="nhsuk-table app-scr-table">
-      <caption className="nhsuk-u-visually-hidden">{section.title}</caption>
-      <thead className="nhsuk-table__head">
-        <tr>
-          <th scope="col">
-            {medication ? 'Medication' : section.category === 'allergies' ? 'Allergy or reaction' : 'Item'}
-          </th>
-          <th scope="col">Date</th>
-          <th scope="col">Details</th>
-        </tr>
-      </thead>
-      <tbody className="nhsuk-table__body">
-        {section.entries.map((entry: ScrEntry, index) => (
-          <tr key={index}>
-            <td>
-              {entry.text}
-              {entry.prescribedElsewhere ? (
-                <>
-                  {' '}
-                  <strong className="app-tag app-tag--elsewhere">Prescribed elsewhere</strong>
-                </>
-              ) : null}
-            </td>
-            <td className="app-nowrap">{entry.date ? formatDate(entry.date) : notKnown}</td>
-            <td>{entry.details.length > 0 ? entry.details.join('; ') : ''}</td>
+    // In its own block so the browser can skip drawing it while it is scrolled away (see presentation.tsx).
+    <div className="app-offscreen-block">
+      <table className="nhsuk-table app-scr-table">
+        <caption className="nhsuk-u-visually-hidden">{section.title}</caption>
+        <thead className="nhsuk-table__head">
+          <tr>
+            <th scope="col">
+              {medication ? 'Medication' : section.category === 'allergies' ? 'Allergy or reaction' : 'Item'}
+            </th>
+            <th scope="col">Date</th>
+            <th scope="col">Details</th>
           </tr>
-        ))}
-      </tbody>
-    </table>
+        </thead>
+        <tbody className="nhsuk-table__body">
+          {section.entries.map((entry: ScrEntry, index) => (
+            <tr key={index}>
+              <td>
+                {entry.text}
+                {entry.prescribedElsewhere ? (
+                  <>
+                    {' '}
+                    <strong className="app-tag app-tag--elsewhere">Prescribed elsewhere</strong>
+                  </>
+                ) : null}
+              </td>
+              <td className="app-nowrap">{entry.date ? formatDate(entry.date) : notKnown}</td>
+              <td>{entry.details.length > 0 ? entry.details.join('; ') : ''}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
   );
 }
 
