@@ -98,6 +98,25 @@ test('an urgent-care clinician finds a patient by postcode and reads the SCR und
   await expectAccessible(page);
   await shot(page, 'clinical-legal-scr');
 
+  // Only legal access overrides a patient's dissent (spine-hl7v3.md 7.3): consent No, yet the
+  // record is shown under statute, where permission to view would be refused.
+  await page.getByRole('button', { name: 'Find another patient' }).click();
+  await page.getByRole('tab', { name: 'NHS number search' }).click();
+  await searchNhsNumber(page, '9990000069');
+  await expect(page.locator('.app-consent__value')).toHaveText('No');
+  await page.getByRole('button', { name: 'View Summary Care Record' }).click();
+  await dialog.getByLabel('I have a legitimate relationship with this patient').check();
+  await dialog.getByLabel('Legal access').check();
+  await dialog.getByLabel('Legal basis').selectOption({ label: 'Statute' });
+  await dialog.getByLabel('Reason').fill('Safeguarding duty under statute');
+  await dialog.getByRole('button', { name: 'View record' }).click();
+  await expect(record).toBeVisible({ timeout: 20_000 });
+  await expect(
+    page.getByRole('heading', { name: 'The patient has chosen not to have a Summary Care Record' }),
+  ).toHaveCount(0);
+  await expectAccessible(page);
+  await shot(page, 'clinical-legal-dissent-override');
+
   // The governance lead reads the decision back: legal access, its basis and the reason typed.
   await signOut(page);
   await removeCard(page);
