@@ -204,25 +204,62 @@ export function readSoapEnvelope(envelope: XmlElement): ParsedSoapEnvelope {
     }
   }
   const scope = hl7Element ? namespacesOf(envelope, body, bodyWrapper ? first : null) : null;
-  let hl7Text: string | null | undefined;
-  const parsed: ParsedSoapEnvelope = {
-    action: textOf(child(header, 'Action')),
-    messageId: stripUuidPrefix(textOf(child(header, 'MessageID'))),
-    relatesTo: stripUuidPrefix(textOf(child(header, 'RelatesTo'))),
-    to: textOf(child(header, 'To')),
-    from: textOf(child(child(header, 'From'), 'Address')),
-    toAsid: headerAsid(header, 'communicationFunctionRcv'),
-    fromAsid: headerAsid(header, 'communicationFunctionSnd'),
-    bodyWrapper,
-    // Serialised on first use only: most callers read hl7Element and never need the text.
-    get hl7(): string | null {
-      if (hl7Text === undefined) hl7Text = hl7Element && scope ? serialize(hl7Element, scope) : null;
-      return hl7Text;
+  return new SoapEnvelopeReading(
+    {
+      action: textOf(child(header, 'Action')),
+      messageId: stripUuidPrefix(textOf(child(header, 'MessageID'))),
+      relatesTo: stripUuidPrefix(textOf(child(header, 'RelatesTo'))),
+      to: textOf(child(header, 'To')),
+      from: textOf(child(child(header, 'From'), 'Address')),
+      toAsid: headerAsid(header, 'communicationFunctionRcv'),
+      fromAsid: headerAsid(header, 'communicationFunctionSnd'),
+      bodyWrapper,
+      hl7Element,
+      fault,
     },
-    hl7Element,
-    fault,
-  };
-  return parsed;
+    scope,
+  );
+}
+
+/**
+ * A class rather than an object literal with a getter: V8 puts such literals in the old
+ * generation, and one that points at a freshly parsed tree keeps the tree alive through every
+ * young-generation GC (see parse.ts).
+ */
+class SoapEnvelopeReading implements ParsedSoapEnvelope {
+  readonly action: string | null;
+  readonly messageId: string | null;
+  readonly relatesTo: string | null;
+  readonly to: string | null;
+  readonly from: string | null;
+  readonly toAsid: string | null;
+  readonly fromAsid: string | null;
+  readonly bodyWrapper: string | null;
+  readonly hl7Element: XmlElement | null;
+  readonly fault: SoapFault | null;
+  readonly #scope: Record<string, string> | null;
+  #hl7: string | null | undefined;
+
+  constructor(fields: Omit<ParsedSoapEnvelope, 'hl7'>, scope: Record<string, string> | null) {
+    this.action = fields.action;
+    this.messageId = fields.messageId;
+    this.relatesTo = fields.relatesTo;
+    this.to = fields.to;
+    this.from = fields.from;
+    this.toAsid = fields.toAsid;
+    this.fromAsid = fields.fromAsid;
+    this.bodyWrapper = fields.bodyWrapper;
+    this.hl7Element = fields.hl7Element;
+    this.fault = fields.fault;
+    this.#scope = scope;
+  }
+
+  /** Serialised on first use only: most callers read hl7Element and never need the text. */
+  get hl7(): string | null {
+    if (this.#hl7 === undefined)
+      this.#hl7 = this.hl7Element && this.#scope ? serialize(this.hl7Element, this.#scope) : null;
+    return this.#hl7;
+  }
 }
 
 /** Parses a SOAP envelope from text (sync reply, sync request, or a fault). */

@@ -2,7 +2,7 @@
 // from the message library (one piece of code for one job); this module narrows them to what the
 // transport needs, so a change in the library's shapes is absorbed here and nowhere else.
 import { interactions, type MessagePattern } from '../hl7/interactions';
-import { buildSoapEnvelope, parseSoapEnvelope } from '../hl7/soap';
+import { buildSoapEnvelope, parseSoapEnvelope, type ParsedSoapEnvelope } from '../hl7/soap';
 import {
   buildEbxmlAcknowledgment,
   buildEbxmlMessage,
@@ -77,17 +77,28 @@ export function readSoap(text: string): SoapReading {
   }
   const element = parsed.hl7Element;
   if (!element) throw new Hl7ParseError('the SOAP body holds no HL7 message', 'unexpected');
-  return {
-    kind: 'reply',
-    // Re-serialised only if a caller asks for the text: for a megabyte GP Summary that costs as
-    // much as the parse itself, and the business reading and the gateway both use `element`.
-    get hl7(): string {
-      return parsed.hl7 ?? '';
-    },
-    element,
-    relatesTo: parsed.relatesTo,
-    action: parsed.action,
-  };
+  return new SoapReply(parsed, element);
+}
+
+/**
+ * A SOAP reply whose HL7 text is re-serialised only if a caller asks for it: for a megabyte GP
+ * Summary that costs as much as the parse itself, and the business reading and the gateway both
+ * use `element`. A class, not an object literal with a getter (main/hl7/parse.ts says why).
+ */
+class SoapReply {
+  readonly kind = 'reply';
+  readonly relatesTo: string | null;
+  readonly action: string | null;
+  constructor(
+    readonly envelope: ParsedSoapEnvelope,
+    readonly element: XmlElement,
+  ) {
+    this.relatesTo = envelope.relatesTo;
+    this.action = envelope.action;
+  }
+  get hl7(): string {
+    return this.envelope.hl7 ?? '';
+  }
 }
 
 export interface EbxmlInput {

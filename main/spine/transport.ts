@@ -814,14 +814,7 @@ export async function createSpineTransport(options: SpineTransportOptions): Prom
       if (!element) return { hl7: reply.hl7, messageId, interactionId };
       // Why: the gateway reads the tree the transport already parsed (and checked) instead of
       // parsing the reply a second time; the text stays available, serialised on first read.
-      return {
-        get hl7(): string {
-          return reply.hl7;
-        },
-        document: element,
-        messageId,
-        interactionId,
-      };
+      return new ParsedReply(reply, element, messageId, interactionId);
     } catch (error) {
       const failure = error instanceof SpineTransportError ? error : null;
       await record({
@@ -898,4 +891,20 @@ function mhsTls(spine: SpineConfig): { ca: string; cert: string; key: string } |
   if (adaptor?.ca && adaptor.cert && adaptor.key)
     return { ca: adaptor.ca, cert: adaptor.cert, key: adaptor.key };
   return undefined;
+}
+
+/**
+ * A business reply the transport has already parsed: `document` is the tree, `hl7` the text,
+ * serialised only if read. A class, not an object literal with a getter (main/hl7/parse.ts).
+ */
+class ParsedReply implements SpineReply {
+  constructor(
+    readonly source: { readonly hl7: string },
+    readonly document: XmlElement,
+    readonly messageId: string,
+    readonly interactionId: string,
+  ) {}
+  get hl7(): string {
+    return this.source.hl7;
+  }
 }
