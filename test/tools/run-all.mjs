@@ -41,6 +41,12 @@ if (existsSync('test-results/unit-report.json')) {
   const unit = JSON.parse(readFileSync('test-results/unit-report.json', 'utf8'));
   counts.passed += unit.numPassedTests ?? 0;
   counts.failed += unit.numFailedTests ?? 0;
+  // A test file that fails before any test runs (a missing fixture, a bad import) has no failed
+  // test, only skipped ones: count the file itself as a failure so the summary cannot say 0.
+  for (const file of unit.testResults ?? []) {
+    const failedTests = (file.assertionResults ?? []).filter((t) => t.status === 'failed').length;
+    if (file.status === 'failed' && failedTests === 0) counts.failed += 1;
+  }
   counts.skipped += (unit.numPendingTests ?? 0) + (unit.numTodoTests ?? 0);
 }
 if (existsSync('test-results/e2e-report.json') && timings.length === steps.length) {

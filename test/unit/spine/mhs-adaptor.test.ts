@@ -8,6 +8,7 @@ import type { AddressInfo } from 'node:net';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { createSpineTransport, type SpineTransport } from '../../../main/spine/transport';
 import { AppConfig } from '../../../main/config/schema';
 import { EventBus } from '../../../main/api/event-bus';
@@ -16,7 +17,8 @@ import { buildPdsRetrieval } from '../../../main/hl7/pds';
 import { buildLrSelfClaim } from '../../../main/hl7/lrs';
 import type { AuditEventInput } from '../../../main/audit/sink';
 
-const fixtures = join(process.cwd(), '..', 'shared', 'fixtures', 'spine', 'nhsdigitalmait__SPINE_MTH');
+// The project's own copies (test/fixtures/PROVENANCE.md): tests never read ../shared.
+const fixtures = fileURLToPath(new URL('../../fixtures/spine/nhsdigitalmait__SPINE_MTH/', import.meta.url));
 const author = { roleProfileId: '555254240100', userUuid: '555254239107', jobRoleCode: 'S8000:G8000:R8000' };
 
 interface Seen {
