@@ -229,7 +229,14 @@ export async function startSandbox(options: SandboxOptions): Promise<SandboxHand
           const piece = left >= chunk.length ? chunk : chunk.subarray(0, left);
           left -= piece.length;
           if (!res.write(piece))
-            await new Promise<void>((resolve) => res.once('drain', resolve).once('close', resolve));
+            await new Promise<void>((resolve) => {
+              // Both listeners go once either fires, so a long body does not pile up listeners.
+              const done = () => {
+                res.off('drain', done).off('close', done);
+                resolve();
+              };
+              res.once('drain', done).once('close', done);
+            });
         }
         res.end();
         return { handled: true, waited };
