@@ -1,4 +1,4 @@
-// Bundles the main process, the preload and the test host (the renderer is Vite's: renderer/vite.config.ts).
+// Bundles the main process, the preload and the test host (the renderer is Vite's: vite.config.ts).
 // Native packages and electron stay external: they are loaded from node_modules (asarUnpack in packaging).
 import { build } from 'esbuild';
 import { readFileSync } from 'node:fs';

@@ -117,7 +117,6 @@ export default tseslint.config(
   // The renderer draws and asks: no main, no native, no electron, no Node.
   {
     files: ['renderer/**/*.{ts,tsx}'],
-    ignores: ['renderer/vite.config.ts'],
     languageOptions: { globals: { ...globals.browser } },
     rules: {
       'no-restricted-imports': restrict(

@@ -1,16 +1,17 @@
-// Builds the renderer into dist/renderer. No inline scripts: the CSP allows 'self' only.
+// Builds the renderer (renderer/) into dist/renderer; a tool config, so it sits at the top level
+// with the others and the renderer folder holds only browser code. No inline scripts: the CSP allows 'self' only.
 import { defineConfig } from 'vite';
 import react from '@vitejs/plugin-react';
 import { cpSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
-const outDir = fileURLToPath(new URL('../dist/renderer', import.meta.url));
+const outDir = fileURLToPath(new URL('./dist/renderer', import.meta.url));
 const nhsukAssets = fileURLToPath(
-  new URL('../node_modules/nhsuk-frontend/dist/nhsuk/assets', import.meta.url),
+  new URL('./node_modules/nhsuk-frontend/dist/nhsuk/assets', import.meta.url),
 );
 
 export default defineConfig({
-  root: fileURLToPath(new URL('.', import.meta.url)),
+  root: fileURLToPath(new URL('./renderer', import.meta.url)),
   base: '/',
   plugins: [
     react(),
