@@ -73,6 +73,42 @@ export interface Hl7GatewayOptions {
   readonly now?: () => Date;
 }
 
+type DissentCode = '0' | '1' | '2' | '3';
+
+/** One SCR retrieval pair: the document-list interaction and the document interaction after it. */
+interface RetrievalPair {
+  readonly list: string;
+  readonly buildList: (context: MessageContext, nhsNumber: string, dissentOverride: DissentCode) => string;
+  readonly document: string;
+  readonly buildDocument: (
+    context: MessageContext,
+    nhsNumber: string,
+    documentId: string,
+    dissentOverride: DissentCode,
+  ) => string;
+}
+
+const RETRIEVAL_PAIRS: Readonly<Record<'sync' | 'async', RetrievalPair>> = {
+  // Spine-2 synchronous event list / event query (spec 7.4).
+  sync: {
+    list: 'QUPC_IN180000SM04',
+    buildList: (context, nhsNumber, dissentOverride) =>
+      buildScrEventListQuery(context, { nhsNumber, dissentOverride }),
+    document: 'QUPC_IN190000UK04',
+    buildDocument: (context, nhsNumber, eventId, dissentOverride) =>
+      buildScrEventQuery(context, { nhsNumber, eventId, dissentOverride }),
+  },
+  // Asynchronous PSIS document list / document requests (spec 7.1–7.2).
+  async: {
+    list: 'QUPC_IN160101UK05',
+    buildList: (context, nhsNumber, dissentOverride) =>
+      buildPsisDocumentListRequest(context, { nhsNumber, dissentOverride }),
+    document: 'QUPC_IN160103UK05',
+    buildDocument: (context, nhsNumber, documentId, dissentOverride) =>
+      buildPsisDocumentRequest(context, { nhsNumber, documentId, dissentOverride }),
+  },
+};
+
 const addressUse = (use: string | null): Address['use'] =>
   use === 'H' || use === 'HP' || use === null
     ? 'usual'
@@ -400,40 +436,27 @@ export function createHl7Gateway(options: Hl7GatewayOptions): ClinicalGateway {
     return readGpSummary(find(reply.document ?? parseXml(reply.hl7), 'GPSummary'));
   };
 
-  const latestSync = async (
+  /**
+   * The latest SCR by one retrieval pair (spec 7): list the patient's documents, then fetch the
+   * newest. The synchronous and asynchronous pairs take the same two steps and differ only in the
+   * interactions and builders, so both go through here.
+   */
+  const latestBy = async (
+    pair: RetrievalPair,
     nhsNumber: string,
     override: string,
     author: MessageAuthor,
   ): Promise<ScrOutcome> => {
-    const dissentOverride = override as '0' | '1' | '2' | '3';
+    const dissentOverride = override as DissentCode;
     const list = toDocumentList(
-      await request('QUPC_IN180000SM04', author, nhsNumber, (context) =>
-        buildScrEventListQuery(context, { nhsNumber, dissentOverride }),
+      await request(pair.list, author, nhsNumber, (context) =>
+        pair.buildList(context, nhsNumber, dissentOverride),
       ),
     );
     if (!list.latest) return { kind: 'none' };
     const latest = list.latest;
-    const doc = await documentOf('QUPC_IN190000UK04', author, nhsNumber, (context) =>
-      buildScrEventQuery(context, { nhsNumber, eventId: latest.id, dissentOverride }),
-    );
-    return doc ? { kind: 'record', record: toRecord(doc, latest.id) } : { kind: 'none' };
-  };
-
-  const latestAsync = async (
-    nhsNumber: string,
-    override: string,
-    author: MessageAuthor,
-  ): Promise<ScrOutcome> => {
-    const dissentOverride = override as '0' | '1' | '2' | '3';
-    const list = toDocumentList(
-      await request('QUPC_IN160101UK05', author, nhsNumber, (context) =>
-        buildPsisDocumentListRequest(context, { nhsNumber, dissentOverride }),
-      ),
-    );
-    if (!list.latest) return { kind: 'none' };
-    const latest = list.latest;
-    const doc = await documentOf('QUPC_IN160103UK05', author, nhsNumber, (context) =>
-      buildPsisDocumentRequest(context, { nhsNumber, documentId: latest.id, dissentOverride }),
+    const doc = await documentOf(pair.document, author, nhsNumber, (context) =>
+      pair.buildDocument(context, nhsNumber, latest.id, dissentOverride),
     );
     return doc ? { kind: 'record', record: toRecord(doc, latest.id) } : { kind: 'none' };
   };
@@ -530,9 +553,7 @@ export function createHl7Gateway(options: Hl7GatewayOptions): ClinicalGateway {
     async latestGpSummary(nhsNumber, override, author) {
       try {
         const overrideCode = String(override);
-        return retrieval === 'sync'
-          ? await latestSync(nhsNumber, overrideCode, author)
-          : await latestAsync(nhsNumber, overrideCode, author);
+        return await latestBy(RETRIEVAL_PAIRS[retrieval], nhsNumber, overrideCode, author);
       } catch (error) {
         // The transport maps PSIS 210/30312 to NO_SCR and 420/30418, 30402 to CONSENT_WITHHELD (spec 5.3, 12.7).
         if (hasCode(error, 'NO_SCR')) return { kind: 'none' };
