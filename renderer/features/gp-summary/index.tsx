@@ -10,6 +10,7 @@ import type {
 } from '../../../preload/contract';
 import { invoke } from '../../lib/api';
 import { Problem } from '../../components/error-summary';
+import { RadioGroup } from '../../components/radio-group';
 import { UploadsList } from './uploads';
 
 export interface GpSummaryScreenProps {
@@ -104,6 +105,11 @@ function RowsEditor({
   );
 }
 
+const howOptions = [
+  ['compose', 'Compose a summary'],
+  ['import', 'Import a GP Summary document'],
+] as const;
+
 export function GpSummaryScreen({ nhsNumber, patientName }: GpSummaryScreenProps) {
   const [how, setHow] = useState<'compose' | 'import'>('compose');
   const [allergies, setAllergies] = useState<Row[]>([]);
@@ -174,39 +180,16 @@ export function GpSummaryScreen({ nhsNumber, patientName }: GpSummaryScreenProps
   return (
     <section aria-labelledby="gp-summary-heading" className="app-gp-summary">
       <h2 id="gp-summary-heading">Upload a GP Summary</h2>
-      <fieldset className="nhsuk-fieldset nhsuk-form-group">
-        <legend className="nhsuk-fieldset__legend nhsuk-label">
-          How do you want to provide the summary?
-        </legend>
-        <div className="nhsuk-radios nhsuk-radios--inline">
-          <div className="nhsuk-radios__item">
-            <input
-              className="nhsuk-radios__input"
-              id="gps-compose"
-              type="radio"
-              name="gps-how"
-              checked={how === 'compose'}
-              onChange={() => setHow('compose')}
-            />
-            <label className="nhsuk-label nhsuk-radios__label" htmlFor="gps-compose">
-              Compose a summary
-            </label>
-          </div>
-          <div className="nhsuk-radios__item">
-            <input
-              className="nhsuk-radios__input"
-              id="gps-import"
-              type="radio"
-              name="gps-how"
-              checked={how === 'import'}
-              onChange={() => setHow('import')}
-            />
-            <label className="nhsuk-label nhsuk-radios__label" htmlFor="gps-import">
-              Import a GP Summary document
-            </label>
-          </div>
-        </div>
-      </fieldset>
+      <RadioGroup
+        className="nhsuk-fieldset nhsuk-form-group"
+        legend="How do you want to provide the summary?"
+        idPrefix="gps"
+        name="gps-how"
+        variant="nhsuk-radios--inline"
+        options={howOptions}
+        value={how}
+        onChange={setHow}
+      />
       {how === 'compose' ? (
         <>
           <div className="nhsuk-checkboxes nhsuk-form-group">

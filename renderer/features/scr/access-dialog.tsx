@@ -13,6 +13,7 @@ import type {
 import { invoke } from '../../lib/api';
 import { Modal } from '../../components/modal';
 import { Problem } from '../../components/error-summary';
+import { RadioGroup, RadioItem } from '../../components/radio-group';
 
 export interface AccessDialogProps {
   readonly nhsNumber: string;
@@ -91,79 +92,49 @@ export function AccessDialog({
             Why are you accessing the record?
           </legend>
           <div className="nhsuk-radios">
-            <div className="nhsuk-radios__item">
-              <input
-                className="nhsuk-radios__input"
-                id="access-permission"
-                type="radio"
-                name="access-kind"
-                checked={kind === 'permission'}
-                onChange={() => setKind('permission')}
-              />
-              <label className="nhsuk-label nhsuk-radios__label" htmlFor="access-permission">
-                The patient has given permission to view
-              </label>
-            </div>
+            <RadioItem
+              id="access-permission"
+              name="access-kind"
+              checked={kind === 'permission'}
+              onSelect={() => setKind('permission')}
+              label="The patient has given permission to view"
+            />
             {kind === 'permission' ? (
-              <fieldset className="nhsuk-fieldset app-conditional">
-                <legend className="nhsuk-fieldset__legend nhsuk-label">Permission given</legend>
-                <div className="nhsuk-radios nhsuk-radios--small">
-                  {(
-                    [
-                      ['this-visit', 'For this visit'],
-                      ['extended', 'Extended permission (regular patient)'],
-                      ['proxy', 'By proxy (for example a care home)'],
-                    ] as const
-                  ).map(([value, label]) => (
-                    <div className="nhsuk-radios__item" key={value}>
-                      <input
-                        className="nhsuk-radios__input"
-                        id={`ptv-${value}`}
-                        type="radio"
-                        name="ptv-mode"
-                        checked={mode === value}
-                        onChange={() => setMode(value)}
-                      />
-                      <label className="nhsuk-label nhsuk-radios__label" htmlFor={`ptv-${value}`}>
-                        {label}
-                      </label>
-                    </div>
-                  ))}
-                </div>
-              </fieldset>
+              <RadioGroup
+                className="nhsuk-fieldset app-conditional"
+                legend="Permission given"
+                idPrefix="ptv"
+                name="ptv-mode"
+                variant="nhsuk-radios--small"
+                options={
+                  [
+                    ['this-visit', 'For this visit'],
+                    ['extended', 'Extended permission (regular patient)'],
+                    ['proxy', 'By proxy (for example a care home)'],
+                  ] as const
+                }
+                value={mode}
+                onChange={setMode}
+              />
             ) : null}
             {canEmergency ? (
-              <div className="nhsuk-radios__item">
-                <input
-                  className="nhsuk-radios__input"
-                  id="access-emergency"
-                  type="radio"
-                  name="access-kind"
-                  checked={kind === 'emergency'}
-                  onChange={() => setKind('emergency')}
-                />
-                <label className="nhsuk-label nhsuk-radios__label" htmlFor="access-emergency">
-                  Emergency access
-                </label>
-                <div className="nhsuk-hint nhsuk-radios__hint">
-                  The patient cannot give permission and it is in their best interest.
-                </div>
-              </div>
+              <RadioItem
+                id="access-emergency"
+                name="access-kind"
+                checked={kind === 'emergency'}
+                onSelect={() => setKind('emergency')}
+                label="Emergency access"
+                hint="The patient cannot give permission and it is in their best interest."
+              />
             ) : null}
             {canLegal ? (
-              <div className="nhsuk-radios__item">
-                <input
-                  className="nhsuk-radios__input"
-                  id="access-legal"
-                  type="radio"
-                  name="access-kind"
-                  checked={kind === 'legal'}
-                  onChange={() => setKind('legal')}
-                />
-                <label className="nhsuk-label nhsuk-radios__label" htmlFor="access-legal">
-                  Legal access
-                </label>
-              </div>
+              <RadioItem
+                id="access-legal"
+                name="access-kind"
+                checked={kind === 'legal'}
+                onSelect={() => setKind('legal')}
+                label="Legal access"
+              />
             ) : null}
           </div>
         </fieldset>

@@ -11,6 +11,7 @@ import type {
 import { invoke } from '../../lib/api';
 import { formatNhsNumberInput, isValidNhsNumber } from '../../lib/cui';
 import { Problem } from '../../components/error-summary';
+import { RadioGroup } from '../../components/radio-group';
 
 export interface SearchScreenProps {
   readonly canUsePostcode: boolean;
@@ -296,32 +297,21 @@ export function SearchScreen({ canUsePostcode, onResult }: SearchScreenProps) {
               />
             ) : (
               <>
-                <fieldset className="nhsuk-fieldset">
-                  <legend className="nhsuk-fieldset__legend nhsuk-label">Date of birth as</legend>
-                  <div className="nhsuk-radios nhsuk-radios--inline">
-                    {(
-                      [
-                        ['date', 'Exact date'],
-                        ['range', 'Date range'],
-                        ['year', 'Year only'],
-                      ] as const
-                    ).map(([value, label]) => (
-                      <div className="nhsuk-radios__item" key={value}>
-                        <input
-                          className="nhsuk-radios__input"
-                          id={`birth-${value}`}
-                          type="radio"
-                          name="birth-kind"
-                          checked={birthKind === value}
-                          onChange={() => setBirthKind(value)}
-                        />
-                        <label className="nhsuk-label nhsuk-radios__label" htmlFor={`birth-${value}`}>
-                          {label}
-                        </label>
-                      </div>
-                    ))}
-                  </div>
-                </fieldset>
+                <RadioGroup
+                  legend="Date of birth as"
+                  idPrefix="birth"
+                  name="birth-kind"
+                  variant="nhsuk-radios--inline"
+                  options={
+                    [
+                      ['date', 'Exact date'],
+                      ['range', 'Date range'],
+                      ['year', 'Year only'],
+                    ] as const
+                  }
+                  value={birthKind}
+                  onChange={setBirthKind}
+                />
                 {birthKind === 'date' ? (
                   <DateField id="search-dob" legend="Date of birth" value={birth} onChange={setBirth} />
                 ) : null}
