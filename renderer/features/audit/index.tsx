@@ -12,6 +12,7 @@ import type {
 import { invoke } from '../../lib/api';
 import { formatDateTime, formatNhsNumber, formatNhsNumberInput, isValidNhsNumber } from '../../lib/cui';
 import { Problem } from '../../components/error-summary';
+import { FormField } from '../../components/form-field';
 
 const PAGE_SIZE = 25;
 
@@ -174,16 +175,18 @@ export function AuditScreen() {
       <Problem title="There is a problem" error={error} />
       <form onSubmit={onSearch} noValidate aria-label="Search the audit trail">
         <div className="nhsuk-grid-row">
-          <div className="nhsuk-grid-column-one-third nhsuk-form-group">
-            <label className="nhsuk-label" htmlFor="audit-user">
-              User (name or UUID)
-            </label>
+          <FormField
+            id="audit-user"
+            label="User (name or UUID)"
+            className="nhsuk-grid-column-one-third nhsuk-form-group"
+          >
             <input className="nhsuk-input" id="audit-user" value={criteria.user} onChange={set('user')} />
-          </div>
-          <div className="nhsuk-grid-column-one-third nhsuk-form-group">
-            <label className="nhsuk-label" htmlFor="audit-nhs">
-              NHS number
-            </label>
+          </FormField>
+          <FormField
+            id="audit-nhs"
+            label="NHS number"
+            className="nhsuk-grid-column-one-third nhsuk-form-group"
+          >
             <input
               className="nhsuk-input"
               id="audit-nhs"
@@ -191,24 +194,26 @@ export function AuditScreen() {
               value={criteria.nhsNumber}
               onChange={set('nhsNumber')}
             />
-          </div>
-          <div className="nhsuk-grid-column-one-third nhsuk-form-group">
-            <label className="nhsuk-label" htmlFor="audit-message">
-              Message id
-            </label>
+          </FormField>
+          <FormField
+            id="audit-message"
+            label="Message id"
+            className="nhsuk-grid-column-one-third nhsuk-form-group"
+          >
             <input
               className="nhsuk-input"
               id="audit-message"
               value={criteria.messageId}
               onChange={set('messageId')}
             />
-          </div>
+          </FormField>
         </div>
         <div className="nhsuk-grid-row">
-          <div className="nhsuk-grid-column-one-third nhsuk-form-group">
-            <label className="nhsuk-label" htmlFor="audit-type">
-              Event type
-            </label>
+          <FormField
+            id="audit-type"
+            label="Event type"
+            className="nhsuk-grid-column-one-third nhsuk-form-group"
+          >
             <select
               className="nhsuk-select"
               id="audit-type"
@@ -221,19 +226,21 @@ export function AuditScreen() {
                 </option>
               ))}
             </select>
-          </div>
-          <div className="nhsuk-grid-column-one-third nhsuk-form-group">
-            <label className="nhsuk-label" htmlFor="audit-from">
-              From (DD/MM/YYYY)
-            </label>
+          </FormField>
+          <FormField
+            id="audit-from"
+            label="From (DD/MM/YYYY)"
+            className="nhsuk-grid-column-one-third nhsuk-form-group"
+          >
             <input className="nhsuk-input" id="audit-from" value={criteria.from} onChange={set('from')} />
-          </div>
-          <div className="nhsuk-grid-column-one-third nhsuk-form-group">
-            <label className="nhsuk-label" htmlFor="audit-to">
-              To (DD/MM/YYYY)
-            </label>
+          </FormField>
+          <FormField
+            id="audit-to"
+            label="To (DD/MM/YYYY)"
+            className="nhsuk-grid-column-one-third nhsuk-form-group"
+          >
             <input className="nhsuk-input" id="audit-to" value={criteria.to} onChange={set('to')} />
-          </div>
+          </FormField>
         </div>
         <div className="nhsuk-button-group">
           <button className="nhsuk-button" type="submit" disabled={busy}>

@@ -10,6 +10,7 @@ import type {
 } from '../../../preload/contract';
 import { invoke } from '../../lib/api';
 import { Problem } from '../../components/error-summary';
+import { FormField, hintId } from '../../components/form-field';
 import { RadioGroup } from '../../components/radio-group';
 import { UploadsList } from './uploads';
 
@@ -59,10 +60,14 @@ function RowsEditor({
       <legend className="nhsuk-fieldset__legend nhsuk-fieldset__legend--s">{title}</legend>
       {rows.map((row, index) => (
         <div className="app-rows__row" key={index}>
-          <div className="nhsuk-form-group">
-            <label className="nhsuk-label" htmlFor={`${id}-${index}-text`}>
-              {itemLabel} {index + 1}
-            </label>
+          <FormField
+            id={`${id}-${index}-text`}
+            label={
+              <>
+                {itemLabel} {index + 1}
+              </>
+            }
+          >
             <input
               className="nhsuk-input"
               id={`${id}-${index}-text`}
@@ -71,11 +76,15 @@ function RowsEditor({
                 onChange(rows.map((r, i) => (i === index ? { ...r, text: event.target.value } : r)))
               }
             />
-          </div>
-          <div className="nhsuk-form-group">
-            <label className="nhsuk-label" htmlFor={`${id}-${index}-detail`}>
-              {detailLabel} {index + 1}
-            </label>
+          </FormField>
+          <FormField
+            id={`${id}-${index}-detail`}
+            label={
+              <>
+                {detailLabel} {index + 1}
+              </>
+            }
+          >
             <input
               className="nhsuk-input"
               id={`${id}-${index}-detail`}
@@ -84,7 +93,7 @@ function RowsEditor({
                 onChange(rows.map((r, i) => (i === index ? { ...r, detail: event.target.value } : r)))
               }
             />
-          </div>
+          </FormField>
           <button
             type="button"
             className="nhsuk-button nhsuk-button--secondary app-button--small"
@@ -236,10 +245,7 @@ export function GpSummaryScreen({ nhsNumber, patientName }: GpSummaryScreenProps
             </legend>
             {additional.map((row, index) => (
               <div className="app-rows__row" key={index}>
-                <div className="nhsuk-form-group">
-                  <label className="nhsuk-label" htmlFor={`gps-ai-${index}-kind`}>
-                    Section {index + 1}
-                  </label>
+                <FormField id={`gps-ai-${index}-kind`} label={<>Section {index + 1}</>}>
                   <select
                     className="nhsuk-select"
                     id={`gps-ai-${index}-kind`}
@@ -258,11 +264,8 @@ export function GpSummaryScreen({ nhsNumber, patientName }: GpSummaryScreenProps
                       </option>
                     ))}
                   </select>
-                </div>
-                <div className="nhsuk-form-group">
-                  <label className="nhsuk-label" htmlFor={`gps-ai-${index}-text`}>
-                    Information {index + 1}
-                  </label>
+                </FormField>
+                <FormField id={`gps-ai-${index}-text`} label={<>Information {index + 1}</>}>
                   <textarea
                     className="nhsuk-textarea"
                     rows={2}
@@ -274,7 +277,7 @@ export function GpSummaryScreen({ nhsNumber, patientName }: GpSummaryScreenProps
                       )
                     }
                   />
-                </div>
+                </FormField>
               </div>
             ))}
             <button
@@ -287,13 +290,11 @@ export function GpSummaryScreen({ nhsNumber, patientName }: GpSummaryScreenProps
           </fieldset>
         </>
       ) : (
-        <div className="nhsuk-form-group">
-          <label className="nhsuk-label" htmlFor="gps-xml">
-            GP Summary document
-          </label>
-          <div className="nhsuk-hint" id="gps-xml-hint">
-            Paste the GP Summary (XML) exported by the practice system, or choose the file.
-          </div>
+        <FormField
+          id="gps-xml"
+          label="GP Summary document"
+          hint="Paste the GP Summary (XML) exported by the practice system, or choose the file."
+        >
           <input
             className="app-file"
             type="file"
@@ -308,11 +309,11 @@ export function GpSummaryScreen({ nhsNumber, patientName }: GpSummaryScreenProps
             className="nhsuk-textarea app-xml"
             id="gps-xml"
             rows={8}
-            aria-describedby="gps-xml-hint"
+            aria-describedby={hintId('gps-xml')}
             value={xml}
             onChange={(event) => setXml(event.target.value)}
           />
-        </div>
+        </FormField>
       )}
       <Problem title="The GP Summary was not sent" error={error} />
       {problems && problems.length > 0 ? (

@@ -13,6 +13,7 @@ import type {
 import { invoke } from '../../lib/api';
 import { Modal } from '../../components/modal';
 import { Problem } from '../../components/error-summary';
+import { FormField, hintId } from '../../components/form-field';
 import { RadioGroup, RadioItem } from '../../components/radio-group';
 
 export interface AccessDialogProps {
@@ -139,10 +140,7 @@ export function AccessDialog({
           </div>
         </fieldset>
         {kind === 'legal' ? (
-          <div className="nhsuk-form-group">
-            <label className="nhsuk-label" htmlFor="access-ground">
-              Legal basis
-            </label>
+          <FormField id="access-ground" label="Legal basis">
             <select
               className="nhsuk-select"
               id="access-ground"
@@ -154,26 +152,24 @@ export function AccessDialog({
               <option value="statute">Statute</option>
               <option value="court-order">Court order</option>
             </select>
-          </div>
+          </FormField>
         ) : null}
         {kind === 'emergency' || kind === 'legal' ? (
-          <div className="nhsuk-form-group">
-            <label className="nhsuk-label" htmlFor="access-reason">
-              Reason
-            </label>
-            <div className="nhsuk-hint" id="access-reason-hint">
-              Say why you need the record. This is recorded and shown to your SCR Governance Person.
-            </div>
+          <FormField
+            id="access-reason"
+            label="Reason"
+            hint="Say why you need the record. This is recorded and shown to your SCR Governance Person."
+          >
             <textarea
               className="nhsuk-textarea"
               id="access-reason"
               rows={3}
               maxLength={500}
-              aria-describedby="access-reason-hint"
+              aria-describedby={hintId('access-reason')}
               value={reason}
               onChange={(event) => setReason(event.target.value)}
             />
-          </div>
+          </FormField>
         ) : null}
         <div className="nhsuk-button-group app-button-group">
           <button className="nhsuk-button" type="submit" disabled={busy}>

@@ -11,6 +11,7 @@ import type {
 import { invoke } from '../../lib/api';
 import { formatNhsNumberInput, isValidNhsNumber } from '../../lib/cui';
 import { Problem } from '../../components/error-summary';
+import { FormField, hintId } from '../../components/form-field';
 import { RadioGroup } from '../../components/radio-group';
 
 export interface SearchScreenProps {
@@ -90,10 +91,7 @@ function GenderField({
   allowAll: boolean;
 }) {
   return (
-    <div className="nhsuk-form-group">
-      <label className="nhsuk-label" htmlFor="search-gender">
-        Gender
-      </label>
+    <FormField id="search-gender" label="Gender">
       <select
         className="nhsuk-select"
         id="search-gender"
@@ -107,7 +105,7 @@ function GenderField({
         <option value="not-specified">Not specified</option>
         {allowAll ? <option value="any">Search all</option> : null}
       </select>
-    </div>
+    </FormField>
   );
 }
 
@@ -125,24 +123,16 @@ function TextField({
   hint?: string;
 }) {
   return (
-    <div className="nhsuk-form-group">
-      <label className="nhsuk-label" htmlFor={id}>
-        {label}
-      </label>
-      {hint ? (
-        <div className="nhsuk-hint" id={`${id}-hint`}>
-          {hint}
-        </div>
-      ) : null}
+    <FormField id={id} label={label} hint={hint}>
       <input
         className="nhsuk-input nhsuk-u-width-one-half"
         id={id}
         value={value}
         autoComplete="off"
         onChange={(event) => onChange(event.target.value)}
-        aria-describedby={hint ? `${id}-hint` : undefined}
+        aria-describedby={hint ? hintId(id) : undefined}
       />
-    </div>
+    </FormField>
   );
 }
 
@@ -258,24 +248,18 @@ export function SearchScreen({ canUsePostcode, onResult }: SearchScreenProps) {
       </div>
       <form onSubmit={submit} noValidate id="search-panel">
         {mode === 'nhs-number' ? (
-          <div className="nhsuk-form-group">
-            <label className="nhsuk-label" htmlFor="search-nhs-number">
-              NHS number
-            </label>
-            <div className="nhsuk-hint" id="search-nhs-number-hint">
-              10 digits, for example 485 777 3456
-            </div>
+          <FormField id="search-nhs-number" label="NHS number" hint="10 digits, for example 485 777 3456">
             <input
               className="nhsuk-input nhsuk-input--width-10 app-nhs-input"
               id="search-nhs-number"
               inputMode="numeric"
               autoComplete="off"
-              aria-describedby="search-nhs-number-hint"
+              aria-describedby={hintId('search-nhs-number')}
               value={nhsNumber}
               onChange={(event) => setNhsNumber(formatNhsNumberInput(event.target.value))}
               autoFocus
             />
-          </div>
+          </FormField>
         ) : (
           <>
             <TextField id="search-family" label="Last name" value={family} onChange={setFamily} />
@@ -332,10 +316,7 @@ export function SearchScreen({ canUsePostcode, onResult }: SearchScreenProps) {
                   </>
                 ) : null}
                 {birthKind === 'year' ? (
-                  <div className="nhsuk-form-group">
-                    <label className="nhsuk-label" htmlFor="search-birth-year">
-                      Year of birth
-                    </label>
+                  <FormField id="search-birth-year" label="Year of birth">
                     <input
                       className="nhsuk-input nhsuk-input--width-4"
                       id="search-birth-year"
@@ -343,7 +324,7 @@ export function SearchScreen({ canUsePostcode, onResult }: SearchScreenProps) {
                       value={birthYear}
                       onChange={(event) => setBirthYear(event.target.value.replace(/\D/g, '').slice(0, 4))}
                     />
-                  </div>
+                  </FormField>
                 ) : null}
                 <DateField
                   id="search-dod"
