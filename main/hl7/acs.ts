@@ -49,6 +49,20 @@ function consentFunction(code: 'View' | 'Store'): Markup {
   return el('crs:function', null, el('crs:context', null, 'Consent'), el('crs:code', null, code));
 }
 
+function resourceContext(nhsNumber: string): Markup {
+  return el('crs:resourceContext', { root: OID.nhsNumber, extension: nhsNumber });
+}
+
+/** The wrapper all three ACS interactions share (spec 9): V3NPfIT3.0 with the crs namespace on the root. */
+function acsInteraction(context: MessageContext, interactionId: string, payload: Markup): string {
+  return buildInteraction(context, {
+    interactionId,
+    versionCode: 'V3NPfIT3.0',
+    rootAttrs: { type: 'Message', 'xmlns:crs': CRS_NS },
+    payload,
+  });
+}
+
 /** SET_RESOURCE_PERMISSIONS_INUK01 (spec 9.1). */
 export function buildSetResourcePermissions(context: MessageContext, params: SetPermissionsParams): string {
   const nhsNumber = assertNhsNumber(params.nhsNumber);
@@ -67,57 +81,49 @@ export function buildSetResourcePermissions(context: MessageContext, params: Set
       everyone(),
     ),
   );
-  return buildInteraction(context, {
-    interactionId: 'SET_RESOURCE_PERMISSIONS_INUK01',
-    versionCode: 'V3NPfIT3.0',
-    rootAttrs: { type: 'Message', 'xmlns:crs': CRS_NS },
-    payload: el(
+  return acsInteraction(
+    context,
+    'SET_RESOURCE_PERMISSIONS_INUK01',
+    el(
       'crs:setResourcePermissionsRequest',
       null,
-      el(
-        'crs:permissions',
-        null,
-        el('crs:resourceContext', { root: OID.nhsNumber, extension: nhsNumber }),
-        assertions,
-      ),
+      el('crs:permissions', null, resourceContext(nhsNumber), assertions),
     ),
-  });
+  );
 }
 
 /** GET_RESOURCE_PERMISSIONS_INUK01 (spec 9.2): resourceContext ≥ 10 chars, optional criteria. */
 export function buildGetResourcePermissions(context: MessageContext, params: GetPermissionsParams): string {
   const nhsNumber = assertNhsNumber(params.nhsNumber);
-  return buildInteraction(context, {
-    interactionId: 'GET_RESOURCE_PERMISSIONS_INUK01',
-    versionCode: 'V3NPfIT3.0',
-    rootAttrs: { type: 'Message', 'xmlns:crs': CRS_NS },
-    payload: el(
+  return acsInteraction(
+    context,
+    'GET_RESOURCE_PERMISSIONS_INUK01',
+    el(
       'crs:getResourcePermissionsRequest',
       null,
       el(
         'crs:accessControlQuery',
         null,
-        el('crs:resourceContext', { root: OID.nhsNumber, extension: nhsNumber }),
+        resourceContext(nhsNumber),
         params.code ? el('crs:queryCriteria', null, consentFunction(params.code), resource(nhsNumber)) : null,
       ),
     ),
-  });
+  );
 }
 
 /** HAS_RESOURCE_PERMISSIONS_INUK01 (spec 9.2): resourceContext + one accessControlSet. */
 export function buildHasResourcePermissions(context: MessageContext, params: HasPermissionsParams): string {
   const nhsNumber = assertNhsNumber(params.nhsNumber);
-  return buildInteraction(context, {
-    interactionId: 'HAS_RESOURCE_PERMISSIONS_INUK01',
-    versionCode: 'V3NPfIT3.0',
-    rootAttrs: { type: 'Message', 'xmlns:crs': CRS_NS },
-    payload: el(
+  return acsInteraction(
+    context,
+    'HAS_RESOURCE_PERMISSIONS_INUK01',
+    el(
       'crs:hasResourcePermissionsRequest',
       null,
       el(
         'crs:accessControlQuery',
         null,
-        el('crs:resourceContext', { root: OID.nhsNumber, extension: nhsNumber }),
+        resourceContext(nhsNumber),
         el(
           'crs:accessControlSet',
           null,
@@ -127,5 +133,5 @@ export function buildHasResourcePermissions(context: MessageContext, params: Has
         ),
       ),
     ),
-  });
+  );
 }
