@@ -10,7 +10,7 @@ import type {
 } from '../../../preload/contract';
 import { invoke } from '../../lib/api';
 import { Problem } from '../../components/error-summary';
-import { FormField, hintId } from '../../components/form-field';
+import { CheckboxField, FormField, hintId } from '../../components/form-field';
 import { RadioGroup } from '../../components/radio-group';
 import { UploadsList } from './uploads';
 
@@ -201,20 +201,12 @@ export function GpSummaryScreen({ nhsNumber, patientName }: GpSummaryScreenProps
       />
       {how === 'compose' ? (
         <>
-          <div className="nhsuk-checkboxes nhsuk-form-group">
-            <div className="nhsuk-checkboxes__item">
-              <input
-                className="nhsuk-checkboxes__input"
-                id="gps-nka"
-                type="checkbox"
-                checked={noKnownAllergies}
-                onChange={(event) => setNoKnownAllergies(event.target.checked)}
-              />
-              <label className="nhsuk-label nhsuk-checkboxes__label" htmlFor="gps-nka">
-                No known allergies
-              </label>
-            </div>
-          </div>
+          <CheckboxField
+            id="gps-nka"
+            label="No known allergies"
+            checked={noKnownAllergies}
+            onChange={setNoKnownAllergies}
+          />
           <RowsEditor
             id="gps-allergy"
             title="Allergies and adverse reactions"

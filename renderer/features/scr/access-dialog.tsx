@@ -13,7 +13,7 @@ import type {
 import { invoke } from '../../lib/api';
 import { Modal } from '../../components/modal';
 import { Problem } from '../../components/error-summary';
-import { FormField, hintId } from '../../components/form-field';
+import { CheckboxField, FormField, hintId } from '../../components/form-field';
 import { RadioGroup, RadioItem } from '../../components/radio-group';
 
 export interface AccessDialogProps {
@@ -74,20 +74,12 @@ export function AccessDialog({
       </p>
       <Problem title="Before you continue" error={error} />
       <form onSubmit={(event) => void submit(event)} noValidate>
-        <div className="nhsuk-checkboxes nhsuk-form-group">
-          <div className="nhsuk-checkboxes__item">
-            <input
-              className="nhsuk-checkboxes__input"
-              id="access-lr"
-              type="checkbox"
-              checked={relationship}
-              onChange={(event) => setRelationship(event.target.checked)}
-            />
-            <label className="nhsuk-label nhsuk-checkboxes__label" htmlFor="access-lr">
-              I have a legitimate relationship with this patient
-            </label>
-          </div>
-        </div>
+        <CheckboxField
+          id="access-lr"
+          label="I have a legitimate relationship with this patient"
+          checked={relationship}
+          onChange={setRelationship}
+        />
         <fieldset className="nhsuk-fieldset nhsuk-form-group">
           <legend className="nhsuk-fieldset__legend nhsuk-fieldset__legend--s">
             Why are you accessing the record?

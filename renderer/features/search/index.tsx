@@ -11,7 +11,7 @@ import type {
 import { invoke } from '../../lib/api';
 import { formatNhsNumberInput, isValidNhsNumber } from '../../lib/cui';
 import { Problem } from '../../components/error-summary';
-import { FormField, hintId } from '../../components/form-field';
+import { CheckboxField, FormField, hintId } from '../../components/form-field';
 import { RadioGroup } from '../../components/radio-group';
 
 export interface SearchScreenProps {
@@ -333,20 +333,12 @@ export function SearchScreen({ canUsePostcode, onResult }: SearchScreenProps) {
                   onChange={setDeath}
                   hint="Optional"
                 />
-                <div className="nhsuk-checkboxes nhsuk-form-group">
-                  <div className="nhsuk-checkboxes__item">
-                    <input
-                      className="nhsuk-checkboxes__input"
-                      id="search-similar"
-                      type="checkbox"
-                      checked={similar}
-                      onChange={(event) => setSimilar(event.target.checked)}
-                    />
-                    <label className="nhsuk-label nhsuk-checkboxes__label" htmlFor="search-similar">
-                      Include similar names and misspellings
-                    </label>
-                  </div>
-                </div>
+                <CheckboxField
+                  id="search-similar"
+                  label="Include similar names and misspellings"
+                  checked={similar}
+                  onChange={setSimilar}
+                />
               </>
             )}
             {canUsePostcode ? (
