@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildGpSummary } from '../../../main/hl7/gp-summary';
 import { makeSandbox, makeTransport, type SandboxUnderTest, type TransportUnderTest } from '../spine/harness';
 import { createClinicalService, type ClinicalService } from '../../../main/clinical/service';
+import { createHl7Gateway } from '../../../main/clinical/hl7-gateway';
 import { signedOutSession, type SessionService } from '../../../main/auth/session-service';
 import type { AuditEventInput } from '../../../main/audit/sink';
 import { AppError } from '../../../main/api/app-error';
@@ -113,6 +114,40 @@ describe('clinical journeys against the Spine sandbox', () => {
     expect(record.presentation).not.toBeNull();
     expect(JSON.stringify(record.presentation)).not.toMatch(/<script|onerror|javascript:/i);
     expect(audited.filter((event) => event.type === 'scr.view').at(-1)?.outcome).toBe('success');
+  });
+
+  it('reads the same SCR through the asynchronous PSIS document list and document requests', async () => {
+    const config = AppConfig.parse({ environment: 'training' });
+    const asyncService = createClinicalService({
+      config,
+      log: silentLogger,
+      events: new EventBus(),
+      audit: { record: async () => ({ sequence: 0 }) },
+      session,
+      spine: transport.transport,
+      gateway: createHl7Gateway({
+        spine: transport.transport,
+        config,
+        log: silentLogger,
+        scrRetrieval: 'async',
+      }),
+    });
+    try {
+      const sent = transport.audited.length;
+      await asyncService.search({ mode: 'nhs-number', nhsNumber: '9000000009' });
+      await asyncService.decideAccess({
+        nhsNumber: '9000000009',
+        legitimateRelationship: true,
+        basis: { kind: 'permission', mode: 'this-visit' },
+      });
+      const record = await asyncService.getScr('9000000009');
+      expect(record.core[0]?.entries.map((entry) => entry.text).join(' ')).toMatch(/penicillin/i);
+      const interactions = transport.audited.slice(sent).map((event) => event.interactionId);
+      expect(interactions).toEqual(expect.arrayContaining(['QUPC_IN160101UK05', 'QUPC_IN160103UK05']));
+      expect(interactions).not.toContain('QUPC_IN180000SM04');
+    } finally {
+      await asyncService.close();
+    }
   });
 
   it('withholds a restricted patient’s location data', async () => {
