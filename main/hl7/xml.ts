@@ -44,7 +44,7 @@ export interface ParseXmlOptions {
 // Why these options (toolchain.md "XML"): attributes kept as strings so NHS numbers and dates
 // never become numbers; order preserved for the SCR's mixed-content XHTML; processEntities off so
 // no DOCTYPE entity is ever expanded (we decode the five predefined ones ourselves).
-const parser = new XMLParser({
+export const xmlParserOptions = {
   preserveOrder: true,
   ignoreAttributes: false,
   attributeNamePrefix: '',
@@ -61,7 +61,8 @@ const parser = new XMLParser({
   jPath: false,
   // Bounds every recursive walk over the tree (real Spine messages nest about 30 deep).
   maxNestedTags: MAX_DEPTH,
-});
+} as const satisfies ConstructorParameters<typeof XMLParser>[0];
+const parser = new XMLParser(xmlParserOptions);
 
 const PREDEFINED: Readonly<Record<string, string>> = { lt: '<', gt: '>', amp: '&', quot: '"', apos: "'" };
 
