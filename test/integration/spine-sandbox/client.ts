@@ -3,8 +3,12 @@
 // each test can break exactly one rule.
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll } from 'vitest';
 import { request as httpsRequest, type RequestOptions } from 'node:https';
-import type { SandboxHandle } from '../../spine-sandbox/index';
+import { startSandbox, type SandboxHandle } from '../../spine-sandbox/index';
 
 export interface HttpReply {
   readonly status: number;
@@ -24,6 +28,27 @@ export function identityOf(sandbox: SandboxHandle): TlsIdentity {
     cert: readFileSync(sandbox.clientCert, 'utf8'),
     key: readFileSync(sandbox.clientKey, 'utf8'),
   };
+}
+
+/**
+ * One sandbox for a test file, in its own temporary folder, without the identity service (these
+ * tests are about Spine); stopped and removed after the file. `ready` receives it once started.
+ */
+export function sandboxForFile(
+  prefix: string,
+  ready: (sandbox: SandboxHandle, tls: TlsIdentity, dir: string) => void,
+): void {
+  let dir = '';
+  let sandbox: SandboxHandle | undefined;
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), prefix));
+    sandbox = await startSandbox({ dataDir: dir, identity: false });
+    ready(sandbox, identityOf(sandbox), dir);
+  });
+  afterAll(async () => {
+    await sandbox?.close();
+    if (dir) await rm(dir, { recursive: true, force: true });
+  });
 }
 
 export function send(

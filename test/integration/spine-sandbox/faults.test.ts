@@ -1,9 +1,8 @@
 // Fault injection: each fault kind as a client sees it, chosen per interaction, per NHS number or
 // per request header, one-shot rules for deterministic retry tests, the admin API and a faults file.
-import { writeFile, mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { startSandbox, type SandboxHandle } from '../../spine-sandbox/index';
 import {
   asyncHl7,
@@ -11,7 +10,7 @@ import {
   ebxmlRequest,
   gpSummarySubject,
   hl7Part,
-  identityOf,
+  sandboxForFile,
   pollReply,
   retrievalQuery,
   send,
@@ -23,17 +22,12 @@ import {
 let dir: string;
 let sandbox: SandboxHandle;
 let tls: TlsIdentity;
-
-beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'sandbox-faults-'));
-  sandbox = await startSandbox({ dataDir: dir, identity: false });
-  tls = identityOf(sandbox);
+sandboxForFile('sandbox-faults-', (started, identity, folder) => {
+  sandbox = started;
+  tls = identity;
+  dir = folder;
 });
 afterEach(() => sandbox.clearFaults());
-afterAll(async () => {
-  await sandbox?.close();
-  await rm(dir, { recursive: true, force: true });
-});
 
 const retrieval = (nhs = '9000000009', extra: Record<string, string> = {}, timeoutMs?: number) => {
   const r = syncRequest(sandbox, 'QUPA_IN000008UK02', retrievalQuery(nhs));

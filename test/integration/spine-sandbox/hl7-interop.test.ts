@@ -1,11 +1,8 @@
 // The client's own message library against the sandbox: requests built by main/hl7 are accepted,
 // and the sandbox's replies parse with main/hl7 into what the screens will show. Each side proves
 // the other (issue 4).
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startSandbox, type SandboxHandle } from '../../spine-sandbox/index';
+import { describe, expect, it } from 'vitest';
+import type { SandboxHandle } from '../../spine-sandbox/index';
 import type { MessageContext } from '../../../main/hl7/context';
 import { parseAny } from '../../../main/hl7/any';
 import { buildSoapEnvelope } from '../../../main/hl7/soap';
@@ -17,20 +14,13 @@ import {
   buildScrEventListQuery,
   buildScrEventQuery,
 } from '../../../main/hl7/psis';
-import { CPA, SERVICES, identityOf, pollReply, send, uuid, type TlsIdentity } from './client';
+import { CPA, SERVICES, pollReply, sandboxForFile, send, uuid, type TlsIdentity } from './client';
 
-let dir: string;
 let sandbox: SandboxHandle;
 let tls: TlsIdentity;
-
-beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'sandbox-interop-'));
-  sandbox = await startSandbox({ dataDir: dir, identity: false });
-  tls = identityOf(sandbox);
-});
-afterAll(async () => {
-  await sandbox?.close();
-  await rm(dir, { recursive: true, force: true });
+sandboxForFile('sandbox-interop-', (started, identity) => {
+  sandbox = started;
+  tls = identity;
 });
 
 const context = (): MessageContext => ({

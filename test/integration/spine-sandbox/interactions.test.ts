@@ -1,10 +1,7 @@
 // Every interaction answered with content from the patient pack, and the state changes a
 // client makes (consent, uploads, self-claims) showing in later answers.
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startSandbox, type SandboxHandle } from '../../spine-sandbox/index';
+import { describe, expect, it } from 'vitest';
+import type { SandboxHandle } from '../../spine-sandbox/index';
 import { parseXml, descendants, attr } from '../../spine-sandbox/xml';
 import {
   acsGet,
@@ -18,7 +15,7 @@ import {
   eventQueryQuery,
   gpSummarySubject,
   hl7Part,
-  identityOf,
+  sandboxForFile,
   pollReply,
   retrievalQuery,
   send,
@@ -28,18 +25,11 @@ import {
   type TlsIdentity,
 } from './client';
 
-let dir: string;
 let sandbox: SandboxHandle;
 let tls: TlsIdentity;
-
-beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'sandbox-ix-'));
-  sandbox = await startSandbox({ dataDir: dir, identity: false });
-  tls = identityOf(sandbox);
-});
-afterAll(async () => {
-  await sandbox?.close();
-  await rm(dir, { recursive: true, force: true });
+sandboxForFile('sandbox-ix-', (started, identity) => {
+  sandbox = started;
+  tls = identity;
 });
 
 const sync = async (interactionId: string, inner: string): Promise<string> => {

@@ -1,17 +1,14 @@
 // Spine's request rules (spine-hl7v3.md 2-4): each broken rule gets the error shape and code a
 // client would see from Spine (SOAP fault, MCCI AR, ebXML MessageError).
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startSandbox, type SandboxHandle } from '../../spine-sandbox/index';
+import { describe, expect, it } from 'vitest';
+import type { SandboxHandle } from '../../spine-sandbox/index';
 import {
   asyncHl7,
   author,
   author1,
   docListQuery,
   ebxmlRequest,
-  identityOf,
+  sandboxForFile,
   retrievalQuery,
   send,
   syncRequest,
@@ -19,18 +16,11 @@ import {
   type TlsIdentity,
 } from './client';
 
-let dir: string;
 let sandbox: SandboxHandle;
 let tls: TlsIdentity;
-
-beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'sandbox-rules-'));
-  sandbox = await startSandbox({ dataDir: dir, identity: false });
-  tls = identityOf(sandbox);
-});
-afterAll(async () => {
-  await sandbox?.close();
-  await rm(dir, { recursive: true, force: true });
+sandboxForFile('sandbox-rules-', (started, identity) => {
+  sandbox = started;
+  tls = identity;
 });
 
 const post = (r: { body: string; headers: Record<string, string> }, path = '/sync-service') =>
