@@ -5,10 +5,11 @@ import { copyFile, mkdtemp, readFile, rename, rm, writeFile } from 'node:fs/prom
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CardError, type CardEvent, type CardToken } from '../../../native/pkcs11/card-service';
+import { CardError, type CardEvent } from '../../../native/pkcs11/card-service';
 import { startCardService, type Pkcs11CardService } from '../../../native/pkcs11/start';
 import { createCard, provisionTrainingCards, type TrainingCards } from '../../smartcard/cards';
 import { softhsmAvailable, softhsmModule } from '../../smartcard/softhsm';
+import { waitForCardEvent } from './card-events';
 
 const eventDeadlineMs = 3_000;
 
@@ -28,22 +29,8 @@ describe.skipIf(!softhsmAvailable())('card service on SoftHSM2', () => {
   let service: Pkcs11CardService;
   const seen: CardEvent[] = [];
 
-  function waitFor(type: CardEvent['type'], label: string): Promise<{ token: CardToken; ms: number }> {
-    const started = Date.now();
-    return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => {
-        off();
-        reject(new Error(`no ${type} event for ${label} within ${eventDeadlineMs} ms`));
-      }, eventDeadlineMs);
-      const off = service.onEvent((event) => {
-        if (event.type === type && event.token.label === label) {
-          clearTimeout(timer);
-          off();
-          resolve({ token: event.token, ms: Date.now() - started });
-        }
-      });
-    });
-  }
+  const waitFor = (type: CardEvent['type'], label: string) =>
+    waitForCardEvent(service, type, label, eventDeadlineMs);
 
   async function insert(id: string, label: string) {
     const event = waitFor('inserted', label);

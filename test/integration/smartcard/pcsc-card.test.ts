@@ -6,7 +6,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CardError, type CardEvent, type CardToken } from '../../../native/pkcs11/card-service';
+import { CardError, type CardEvent } from '../../../native/pkcs11/card-service';
 import { startCardService, type Pkcs11CardService } from '../../../native/pkcs11/start';
 import {
   openscModule,
@@ -15,6 +15,7 @@ import {
   type PrivatePcsc,
   type VirtualCard,
 } from '../../smartcard/pcsc';
+import { waitForCardEvent } from './card-events';
 
 const unavailable = pcscUnavailable();
 /** toolchain.md measured ≈ 2 s for insertion and ≈ 0.3 s for removal at a 250 ms poll. */
@@ -39,22 +40,8 @@ describe.skipIf(unavailable !== null)(
     let alice: VirtualCard;
     let locked: VirtualCard;
 
-    function waitFor(type: CardEvent['type'], label: string): Promise<{ token: CardToken; ms: number }> {
-      const started = Date.now();
-      return new Promise((resolve, reject) => {
-        const timer = setTimeout(() => {
-          off();
-          reject(new Error(`no ${type} event for ${label} within ${eventDeadlineMs} ms`));
-        }, eventDeadlineMs);
-        const off = service.onEvent((event) => {
-          if (event.type === type && event.token.label === label) {
-            clearTimeout(timer);
-            off();
-            resolve({ token: event.token, ms: Date.now() - started });
-          }
-        });
-      });
-    }
+    const waitFor = (type: CardEvent['type'], label: string) =>
+      waitForCardEvent(service, type, label, eventDeadlineMs);
 
     beforeAll(async () => {
       dir = await mkdtemp(join(tmpdir(), 'smsp-pcsc-'));
