@@ -17,6 +17,7 @@ export * from './events';
 export * from './operation';
 export * from './channels';
 export * from './safe-markup';
+export * from './nhs-number';
 export * from './ops/app';
 export * from './ops/auth';
 export * from './ops/patients';

@@ -2,16 +2,14 @@
 // Display v4, Date Display v4, Patient Banner v4). Everything is built by hand from numbers so
 // that the computer's locale and regional settings never change what a clinician reads.
 import type { Gender, PersonName } from '../../preload/contract';
+import { formatNhsNumber, isValidNhsNumber as isValidDigits } from '../../preload/contract/nhs-number';
+
+export { formatNhsNumber };
 
 const months = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 export const notKnown = 'Not known';
 
 const two = (n: number) => String(n).padStart(2, '0');
-
-/** `999 999 9999` (NUM-0002); anything that is not ten digits is shown as given. */
-export function formatNhsNumber(digits: string): string {
-  return /^\d{10}$/.test(digits) ? `${digits.slice(0, 3)} ${digits.slice(3, 6)} ${digits.slice(6)}` : digits;
-}
 
 /** What the NHS number box shows while typing: digits only, at most 10, grouped 3-3-4 (NUM-0015..0017). */
 export function formatNhsNumberInput(typed: string): string {
@@ -21,14 +19,9 @@ export function formatNhsNumberInput(typed: string): string {
   return `${digits.slice(0, 3)} ${digits.slice(3, 6)} ${digits.slice(6)}`;
 }
 
-/** Modulus 11 (product.md section 7); main checks again before anything is sent. */
+/** The typed NHS number (spaces allowed) passes modulus 11; main checks again before anything is sent. */
 export function isValidNhsNumber(typed: string): boolean {
-  const digits = typed.replace(/\s/g, '');
-  if (!/^\d{10}$/.test(digits)) return false;
-  let sum = 0;
-  for (let i = 0; i < 9; i += 1) sum += Number(digits[i]) * (10 - i);
-  const check = (11 - (sum % 11)) % 11;
-  return check !== 10 && check === Number(digits[9]);
+  return isValidDigits(typed.replace(/\s/g, ''));
 }
 
 interface YMD {

@@ -4,6 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
+import { isValidNhsNumber } from '../../preload/contract/nhs-number';
 
 export type Gender = '0' | '1' | '2' | '9';
 export type Consent = 'Ask' | 'No' | 'Yes';
@@ -104,15 +105,8 @@ export interface PatientPack {
   readonly patients: readonly PackPatient[];
 }
 
-/** Modulus 11 check of a 10-digit NHS number (weights 10..2; 11 → 0; 10 → invalid). */
-export function isValidNhsNumber(value: string): boolean {
-  if (!/^\d{10}$/.test(value)) return false;
-  let sum = 0;
-  for (let i = 0; i < 9; i += 1) sum += Number(value[i]) * (10 - i);
-  const check = 11 - (sum % 11);
-  if (check === 10) return false;
-  return (check === 11 ? 0 : check) === Number(value[9]);
-}
+// One modulus-11 check for the whole project (preload/contract/nhs-number.ts).
+export { isValidNhsNumber };
 
 const here = dirname(fileURLToPath(import.meta.url));
 export const defaultPackFile = join(here, 'patients.json');

@@ -10,6 +10,7 @@ import type {
 } from '../../../preload/contract';
 import { invoke } from '../../lib/api';
 import { formatNhsNumberInput, isValidNhsNumber } from '../../lib/cui';
+import { invalidNhsNumberMessage } from '../../../preload/contract/nhs-number';
 import { Problem } from '../../components/error-summary';
 import { CheckboxField, FormField, hintId } from '../../components/form-field';
 import { RadioGroup } from '../../components/radio-group';
@@ -20,7 +21,6 @@ export interface SearchScreenProps {
 }
 
 type Mode = 'nhs-number' | 'basic' | 'advanced';
-export const invalidNhsNumber = 'This is not a valid NHS number — check the digits';
 
 function dateFrom(day: string, month: string, year: string): string | null {
   if (!/^\d{1,2}$/.test(day) || !/^\d{1,2}$/.test(month) || !/^\d{4}$/.test(year)) return null;
@@ -167,7 +167,7 @@ export function SearchScreen({ canUsePostcode, onResult }: SearchScreenProps) {
     if (busy) return;
     if (mode === 'nhs-number') {
       // Checked here for a fast answer; main checks again before anything is sent.
-      if (!isValidNhsNumber(nhsNumber)) return setError({ message: invalidNhsNumber });
+      if (!isValidNhsNumber(nhsNumber)) return setError({ message: invalidNhsNumberMessage });
       return void run({ mode: 'nhs-number', nhsNumber: nhsNumber.replace(/\s/g, '') });
     }
     const problems: string[] = [];
