@@ -449,13 +449,22 @@ function splitMultipart(body: Buffer, boundary: string): MimePart[] {
       split = lf;
       gap = 2;
     }
-    const headerText = split === -1 ? chunk.toString('latin1') : chunk.subarray(0, split).toString('latin1');
+    if (split === -1) {
+      // Why refuse rather than guess (as MHS's reader does): without the blank line a reader
+      // must decide where the headers stop, and two readers that decide differently see two
+      // different payloads in one message. A named error also beats the "No root element" an
+      // empty payload used to produce further down.
+      throw new Hl7ParseError(
+        `MIME part ${parts.length + 1} has no blank line after its headers`,
+        'malformed',
+      );
+    }
     const headers: Record<string, string> = {};
-    for (const line of headerText.split(/\r?\n/)) {
+    for (const line of chunk.subarray(0, split).toString('latin1').split(/\r?\n/)) {
       const colon = line.indexOf(':');
       if (colon > 0) headers[line.slice(0, colon).trim().toLowerCase()] = line.slice(colon + 1).trim();
     }
-    parts.push({ headers, raw: split === -1 ? Buffer.alloc(0) : chunk.subarray(split + gap) });
+    parts.push({ headers, raw: chunk.subarray(split + gap) });
     if (last) return parts;
     index = next;
   }

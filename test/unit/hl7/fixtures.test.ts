@@ -505,7 +505,7 @@ const TABLE: readonly (readonly [string, string, string | null, string])[] = [
   [
     'NHSDigital__integration-adaptor-mhs/mhs__common__mhs_common__messages__tests__test_messages__ebxml_request_payload_defect.msg',
     'throws',
-    'Malformed XML at line 1, column 1: No root element',
+    'MIME part 2 has no blank line after its headers',
     '',
   ],
   [

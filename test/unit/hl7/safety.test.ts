@@ -145,6 +145,28 @@ describe('malformed XML', () => {
   });
 });
 
+describe('MIME parts', () => {
+  const part = (headers: string, gap: string, content: string) =>
+    `----=_MIME-Boundary\r\n${headers}${gap}${content}\r\n`;
+  const header = '<SOAP:Envelope xmlns:SOAP="http://schemas.xmlsoap.org/soap/envelope/"/>';
+  const multipart = (...parts: string[]) =>
+    `POST /reliablemessaging HTTP/1.1\r\nContent-Type: multipart/related; boundary="--=_MIME-Boundary"\r\n\r\n${parts.join('')}----=_MIME-Boundary--\r\n`;
+
+  it('a part whose headers run straight into its content is refused, naming the part (MHS payload_defect)', () => {
+    const payload = part('Content-Id: <p@spine.nhs.uk>\r\nContent-Type: text/xml\r\n', '', 'mock-payload');
+    const error = parseError(() =>
+      parseAny(multipart(part('Content-Type: text/xml\r\n', '\r\n', header), payload)),
+    );
+    expect(error.message).toBe('MIME part 2 has no blank line after its headers');
+    expect(error.reason).toBe('malformed');
+  });
+
+  it('the first part is checked the same way, with LF-only line ends too', () => {
+    const error = parseError(() => parseAny(multipart(part('Content-Type: text/xml\n', '', header))));
+    expect(error.message).toBe('MIME part 1 has no blank line after its headers');
+  });
+});
+
 describe('XHTML presentation text allow-list', () => {
   const hostile =
     parseXml(`<value><html xmlns="xhtml:NPfIT:PresentationText"><head><title>t</title></head><body>
