@@ -4,7 +4,7 @@
 //   seed --db FILE --key-file KEY --entries N   (training mode only)
 // Exit codes: 0 done / valid; 1 verification failed; 2 usage or operational error.
 import { hostname, userInfo } from 'node:os';
-import { defaultAdminFile, loadConfig } from '../config/load';
+import { loadToolConfig } from '../config/sources';
 import { readKeyFile, readOrCreateKeyFile } from '../../native/sqlite';
 import { canonicalJson, localOffset } from '../audit/entry';
 import { exportBundle } from '../audit/export';
@@ -61,7 +61,10 @@ function oneLine(error: unknown): string {
 
 /** The administrator's configuration, as the app reads it (the user's own file cannot change these keys). */
 function adminConfig() {
-  return loadConfig({ adminFile: process.env['SMSP_ADMIN_CONFIG'] ?? defaultAdminFile() });
+  // SMSP_ADMIN_CONFIG cannot replace a managed workstation's own file (issue 12 finding 1).
+  const { config, notices } = loadToolConfig(process.env);
+  for (const notice of notices) process.stderr.write(`audit: ${notice.message}\n`);
+  return config;
 }
 
 async function runExport(args: string[]): Promise<number> {

@@ -1,5 +1,6 @@
 // Loads the machine-wide admin file and the per-user overrides, merges them and validates.
-// The admin file is authoritative; a user file may only set `userChangeableKeys`.
+// The admin file is authoritative; a user file may only set `userChangeableKeys` (other keys are
+// ignored and reported). Which files are read is decided in sources.ts.
 import { existsSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
@@ -8,6 +9,18 @@ import { AppConfig, userChangeableKeys } from './schema';
 
 export class ConfigError extends Error {
   override readonly name = 'ConfigError';
+}
+
+/**
+ * Something configuration asked for that was not taken (`ignored`), or taken only because this is a
+ * development run (`applied`). Each is reported once at start-up and audited (issue 12 finding 1).
+ */
+export interface ConfigNotice {
+  readonly kind: 'ignored' | 'applied';
+  /** What asked: an environment variable (`SMSP_ADMIN_CONFIG`) or a key of the user's file (`user.json: policies`). */
+  readonly source: string;
+  /** One sentence a person can act on. */
+  readonly message: string;
 }
 
 export interface ConfigSources {
@@ -84,15 +97,27 @@ function merge(base: Record<string, unknown>, over: Record<string, unknown>): Re
   return out;
 }
 
-export function loadConfig(sources: ConfigSources = {}): AppConfig {
+/** The validated configuration and every override that was ignored or applied on the way. */
+export interface LoadedConfig {
+  readonly config: AppConfig;
+  readonly notices: readonly ConfigNotice[];
+}
+
+export function readConfig(sources: ConfigSources = {}): LoadedConfig {
   const admin = sources.adminFile && existsSync(sources.adminFile) ? readJsonObject(sources.adminFile) : {};
-  const user = sources.userFile && existsSync(sources.userFile) ? readJsonObject(sources.userFile) : {};
-  for (const key of Object.keys(user)) {
-    if (!(userChangeableKeys as readonly string[]).includes(key)) {
-      throw new ConfigError(
-        `Invalid configuration in ${sources.userFile}: "${key}" can only be set by the administrator (allowed here: ${userChangeableKeys.join(', ')})`,
-      );
-    }
+  const userFile = sources.userFile && existsSync(sources.userFile) ? readJsonObject(sources.userFile) : {};
+  // Why: the user's own file may change preferences only. Anything else is the administrator's
+  // policy; it is left out (not applied) and reported, rather than stopping a clinician's start-up.
+  const user: Record<string, unknown> = {};
+  const notices: ConfigNotice[] = [];
+  for (const [key, value] of Object.entries(userFile)) {
+    if ((userChangeableKeys as readonly string[]).includes(key)) user[key] = value;
+    else
+      notices.push({
+        kind: 'ignored',
+        source: `${sources.userFile}: ${key}`,
+        message: `"${key}" in ${sources.userFile} was ignored: only the administrator can set it (a user's file may set ${userChangeableKeys.join(', ')})`,
+      });
   }
   const merged = merge(merge(admin, user), sources.overrides ?? {});
   const result = AppConfig.safeParse(merged);
@@ -102,5 +127,9 @@ export function loadConfig(sources: ConfigSources = {}): AppConfig {
       result.error.issues.map((issue) => describeIssue(issue, merged, origin)).join('; '),
     );
   }
-  return result.data;
+  return { config: result.data, notices };
+}
+
+export function loadConfig(sources: ConfigSources = {}): AppConfig {
+  return readConfig(sources).config;
 }

@@ -5,7 +5,9 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { loadConfig, defaultAdminFile, defaultUserFile, ConfigError } from '../config/load';
+import { ConfigError } from '../config/load';
+import { loadHostConfig } from '../config/sources';
+import { auditConfigNotices, logConfigNotices } from '../app/config-notices';
 import { createLogger } from '../log/logger';
 import { bootstrapRuntime } from '../app/bootstrap';
 import { appRoot, builtPaths } from '../app/paths';
@@ -39,11 +41,9 @@ export async function main(argv: readonly string[]): Promise<void> {
   const overrides = args.configFile
     ? (JSON.parse(await readFile(args.configFile, 'utf8')) as Record<string, unknown>)
     : {};
-  const config = loadConfig({
-    adminFile: process.env['SMSP_ADMIN_CONFIG'] ?? defaultAdminFile(),
-    userFile: process.env['SMSP_USER_CONFIG'] ?? defaultUserFile(),
-    overrides,
-  });
+  // The test host is never installed: it is a development run and says where its policy came from.
+  const { config, notices } = loadHostConfig({ packaged: false, env: process.env, overrides });
+  logConfigNotices(log, notices);
   const paths = builtPaths(appRoot());
   if (!existsSync(join(paths.renderer, 'index.html')) || !existsSync(paths.twin))
     throw new ConfigError(
@@ -56,6 +56,7 @@ export async function main(argv: readonly string[]): Promise<void> {
     dataDir: args.dataDir,
     log,
   });
+  await auditConfigNotices(runtime.services.audit, log, notices);
   const host = await startHost({
     runtime,
     rendererDir: paths.renderer,

@@ -4,13 +4,15 @@ import type {
   AppLike,
   BrowserWindowLike,
   BrowserWindowOptionsLike,
-  ElectronApi,
   FrameLike,
   IpcMainInvokeEventLike,
   ProtocolLike,
+  SafeStorageLike,
   SessionLike,
+  UtilityProcessApi,
   WebContentsLike,
 } from '../../main/electron/electron-api';
+import type { ElectronMainApi } from '../../main/electron/entry';
 
 type Listener = (...args: unknown[]) => unknown;
 
@@ -136,6 +138,10 @@ export class FakeIpcMain {
 
 export class FakeApp extends FakeEmitter implements AppLike {
   isPackaged = true;
+  /** What getPath('userData') answers; tests that start a real runtime point it at a temp folder. */
+  userData = '/tmp/fake-user-data';
+  appPath = '/tmp/fake-app';
+  exitCodes: number[] = [];
   sandboxEnabled = false;
   lockAvailable = true;
   quitCalls = 0;
@@ -153,8 +159,37 @@ export class FakeApp extends FakeEmitter implements AppLike {
     this.readyCalledAfterSandbox = this.sandboxEnabled;
   }
   getPath(): string {
-    return '/tmp/fake-user-data';
+    return this.userData;
   }
+  getAppPath(): string {
+    return this.appPath;
+  }
+  exit(code = 0): void {
+    this.exitCodes.push(code);
+  }
+}
+
+/** Reversible wrapping that looks nothing like its input, as the OS key store's would. */
+export function fakeSafeStorage(
+  backend = 'gnome_libsecret',
+  available = true,
+): SafeStorageLike & { calls: string[] } {
+  const calls: string[] = [];
+  const mask = (b: Buffer) => Buffer.from(b.map((x) => x ^ 0x5a));
+  return {
+    calls,
+    isEncryptionAvailable: () => available,
+    encryptString: (text) => {
+      calls.push('encrypt');
+      return Buffer.concat([Buffer.from('v10'), mask(Buffer.from(text, 'utf8'))]);
+    },
+    decryptString: (data) => {
+      calls.push('decrypt');
+      if (!data.subarray(0, 3).equals(Buffer.from('v10'))) throw new Error('Error while decrypting');
+      return mask(data.subarray(3)).toString('utf8');
+    },
+    getSelectedStorageBackend: () => backend,
+  };
 }
 
 export function fakeElectron() {
@@ -163,12 +198,21 @@ export function fakeElectron() {
   const protocol = new FakeProtocol();
   const ipcMain = new FakeIpcMain();
   const defaultSession = new FakeSession();
-  const electron: ElectronApi = {
+  const dialogs: Array<{ title: string; content: string }> = [];
+  const utilityProcess: UtilityProcessApi = {
+    fork: () => {
+      throw new Error('no utility processes in unit tests');
+    },
+  };
+  const electron: ElectronMainApi = {
     app,
     BrowserWindow: FakeBrowserWindow,
     protocol,
     ipcMain,
     session: { defaultSession },
+    dialog: { showErrorBox: (title, content) => dialogs.push({ title, content }) },
+    utilityProcess,
+    safeStorage: fakeSafeStorage(),
   };
-  return { electron, app, protocol, ipcMain, defaultSession };
+  return { electron, app, protocol, ipcMain, defaultSession, dialogs };
 }

@@ -4,7 +4,8 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadConfig } from '../../../main/config/load';
+import { loadConfig, readConfig } from '../../../main/config/load';
+import { chooseConfigSources, loadToolConfig } from '../../../main/config/sources';
 
 const file = (content: unknown) => {
   const path = join(mkdtempSync(join(tmpdir(), 'smsp-config-')), 'config.json');
@@ -35,9 +36,63 @@ describe('configuration', () => {
     expect(config.preferences.textSize).toBe('large');
   });
 
-  it('refuses a user file that tries to change an administrator setting', () => {
-    const userFile = file({ policies: { idleTimeoutMinutes: 240 } });
-    expect(() => loadConfig({ userFile })).toThrow(/"policies" can only be set by the administrator/);
+  it('finding 1: ignores, and reports, what a user file sets beyond its preferences', () => {
+    const userFile = file({ policies: { idleTimeoutMinutes: 240 }, preferences: { textSize: 'large' } });
+    const { config, notices } = readConfig({ userFile });
+    expect(config.policies.idleTimeoutMinutes).toBe(15);
+    expect(config.preferences.textSize).toBe('large');
+    expect(notices).toEqual([
+      {
+        kind: 'ignored',
+        source: `${userFile}: policies`,
+        message: `"policies" in ${userFile} was ignored: only the administrator can set it (a user's file may set preferences)`,
+      },
+    ]);
+  });
+
+  it('finding 1: the audit CLI cannot bend a managed workstation with SMSP_ADMIN_CONFIG', () => {
+    const live = file({ environment: 'live', asid: '200000001234' });
+    const training = file({ environment: 'training' });
+    const managed = loadToolConfig({ SMSP_ADMIN_CONFIG: training }, live);
+    expect(managed.config.environment).toBe('live');
+    expect(managed.notices).toEqual([
+      expect.objectContaining({ kind: 'ignored', source: 'SMSP_ADMIN_CONFIG' }),
+    ]);
+    // Where no administrator's file exists (a developer's checkout), the variable names one.
+    const checkout = loadToolConfig({ SMSP_ADMIN_CONFIG: training }, join(tmpdir(), 'no-such-admin.json'));
+    expect(checkout.config.environment).toBe('training');
+    expect(checkout.notices).toEqual([
+      expect.objectContaining({ kind: 'applied', source: 'SMSP_ADMIN_CONFIG' }),
+    ]);
+  });
+
+  it('finding 1: an installed app reads only the fixed files; a development run names what it used', () => {
+    const env = { SMSP_ADMIN_CONFIG: '/x/admin.json', SMSP_CONFIG_OVERRIDES: '{"environment":"live"}' };
+    const installed = chooseConfigSources({
+      packaged: true,
+      env,
+      adminFile: '/etc/a.json',
+      userFile: '/u.json',
+    });
+    expect(installed.sources).toEqual({ adminFile: '/etc/a.json', userFile: '/u.json' });
+    expect(installed.notices.map((n) => [n.kind, n.source])).toEqual([
+      ['ignored', 'SMSP_ADMIN_CONFIG'],
+      ['ignored', 'SMSP_CONFIG_OVERRIDES'],
+    ]);
+    const development = chooseConfigSources({
+      packaged: false,
+      env,
+      adminFile: '/etc/a.json',
+      userFile: '/u.json',
+    });
+    expect(development.sources).toEqual({
+      adminFile: '/x/admin.json',
+      userFile: '/u.json',
+      overrides: { environment: 'live' },
+    });
+    expect(() => chooseConfigSources({ packaged: false, env: { SMSP_CONFIG_OVERRIDES: '{nope' } })).toThrow(
+      /SMSP_CONFIG_OVERRIDES is not valid JSON/,
+    );
   });
 
   it('names the bad key and value', () => {

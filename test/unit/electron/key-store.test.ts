@@ -5,31 +5,8 @@ import { chmodSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync }
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { SafeStorageLike } from '../../../main/electron/electron-api';
 import { safeStorageKeyStore } from '../../../main/electron/key-store';
-
-/** Reversible wrapping that looks nothing like its input, as the OS key store's would. */
-function fakeSafeStorage(
-  backend = 'gnome_libsecret',
-  available = true,
-): SafeStorageLike & { calls: string[] } {
-  const calls: string[] = [];
-  const mask = (b: Buffer) => Buffer.from(b.map((x) => x ^ 0x5a));
-  return {
-    calls,
-    isEncryptionAvailable: () => available,
-    encryptString: (text) => {
-      calls.push('encrypt');
-      return Buffer.concat([Buffer.from('v10'), mask(Buffer.from(text, 'utf8'))]);
-    },
-    decryptString: (data) => {
-      calls.push('decrypt');
-      if (!data.subarray(0, 3).equals(Buffer.from('v10'))) throw new Error('Error while decrypting');
-      return mask(data.subarray(3)).toString('utf8');
-    },
-    getSelectedStorageBackend: () => backend,
-  };
-}
+import { fakeSafeStorage } from '../../support/fake-electron';
 
 let dir: string;
 beforeEach(() => {
