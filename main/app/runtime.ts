@@ -10,6 +10,7 @@ import type { AuditSink } from '../audit/sink';
 import type { SessionService } from '../auth/session-service';
 import type { SpineClient } from '../spine/client';
 import type { ClinicalService } from '../clinical/service';
+import { createLaunchService } from '../launch/service';
 import type { AppIdentity, Services } from './services';
 import { appVersion } from './version';
 
@@ -35,6 +36,15 @@ export interface Runtime {
 
 export function createRuntime(options: RuntimeOptions): Runtime {
   const log = options.log ?? createLogger();
+  const events = options.events ?? new EventBus();
+  const launch = createLaunchService({
+    session: options.session,
+    clinical: options.clinical,
+    audit: options.audit,
+    events,
+    log,
+    perMinute: options.config.policies.launchRequestsPerMinute,
+  });
   const services: Services = {
     identity: {
       name: 'SCR Desktop',
@@ -44,16 +54,18 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     },
     config: options.config,
     log,
-    events: options.events ?? new EventBus(),
+    events,
     session: options.session,
     audit: options.audit,
     spine: options.spine,
     clinical: options.clinical,
+    launch,
   };
   return {
     services,
     dispatch: createDispatcher(handlers, services),
     close: async () => {
+      launch.close();
       for (const close of options.closers ?? [services.session.close]) await close();
     },
   };

@@ -6,6 +6,7 @@ import type { SessionService } from '../auth/session-service';
 import type { AuditSink } from '../audit/sink';
 import type { SpineClient } from '../spine/client';
 import type { ClinicalService } from '../clinical/service';
+import type { LaunchService } from '../launch/service';
 
 export interface AppIdentity {
   readonly name: string;
@@ -23,4 +24,6 @@ export interface Services {
   readonly audit: AuditSink;
   readonly spine: SpineClient;
   readonly clinical: ClinicalService;
+  /** In-context launch requests from other systems, whichever route they came by (issue 14). */
+  readonly launch: LaunchService;
 }

@@ -42,6 +42,12 @@ export type GpSummarySourceParsed = z.output<typeof GpSummarySourceSchema>;
 export interface ClinicalService {
   search(input: PatientSearchParsed): Promise<PatientSearchResult>;
   open(nhsNumber: string): Promise<Patient>;
+  /**
+   * In-context launch (issue 14): the same PDS retrieval as `open`, audited as opened at the
+   * request of the launching system, but the patient is put in context only by `commit` — after
+   * the date-of-birth check, and after the user confirms a change of patient.
+   */
+  retrieveForLaunch(nhsNumber: string, requestedBy: string): Promise<LaunchRetrieval>;
   current(): Patient | null;
   closePatient(): Promise<boolean>;
   decideAccess(input: AccessDecisionParsed): Promise<AccessDecision>;
@@ -55,6 +61,16 @@ export interface ClinicalService {
   /** Forget the patient in context and any access decision (session end, user or role change). */
   wipe(reason: string): void;
   close(): Promise<void>;
+}
+
+/** A patient retrieved for another system's request, not yet in context. */
+export interface LaunchRetrieval {
+  /** The patient as this role may see them (the confirm question names them). */
+  readonly patient: Patient;
+  /** True only when PDS holds exactly this full date of birth (a partial date never matches). */
+  birthDateIs(dob: string): boolean;
+  /** Makes the patient the one in context, if the same user and role are still signed in. */
+  commit(): Patient;
 }
 
 /** Deployment choices for the clinical journeys. */
@@ -206,13 +222,18 @@ export function createClinicalService(options: ClinicalOptions): ClinicalService
     return view(context);
   };
 
-  const retrieve = async (owner: string, nhsNumber: string, type: string): Promise<Patient> => {
+  /** One PDS retrieval in the signed-in user's name, audited as `type` (with `detail`, if any). */
+  const lookUp = async (
+    nhsNumber: string,
+    type: string,
+    detail: Readonly<Record<string, string>> = {},
+  ): Promise<{ patient: PdsPatient; supersededFrom: string | null }> => {
     const outcome = await exchange(
-      { type, outcome: 'success', nhsNumber, interactionId: interactions.retrieval },
+      { type, outcome: 'success', nhsNumber, interactionId: interactions.retrieval, detail },
       () => gateway.retrieve(nhsNumber, author()),
     );
     if (outcome.kind === 'not-found') {
-      await audit.record({ type, outcome: 'info', nhsNumber, detail: { result: 'not-found' } });
+      await audit.record({ type, outcome: 'info', nhsNumber, detail: { ...detail, result: 'not-found' } });
       throw new AppError(
         'PATIENT_NOT_FOUND',
         `No patient found with NHS number ${formatNhsNumber(nhsNumber)}. Check the number with the patient, or search by their details instead.`,
@@ -224,11 +245,17 @@ export function createClinicalService(options: ClinicalOptions): ClinicalService
       nhsNumber: outcome.patient.nhsNumber,
       interactionId: interactions.retrieval,
       detail: {
+        ...detail,
         restricted: outcome.patient.restricted,
         ...(outcome.supersededFrom ? { supersededFrom: outcome.supersededFrom } : {}),
       },
     });
-    return setContext(owner, outcome.patient, outcome.supersededFrom);
+    return { patient: outcome.patient, supersededFrom: outcome.supersededFrom };
+  };
+
+  const retrieve = async (owner: string, nhsNumber: string, type: string): Promise<Patient> => {
+    const found = await lookUp(nhsNumber, type);
+    return setContext(owner, found.patient, found.supersededFrom);
   };
 
   const toUpload = (item: OutboxItem): UploadItem => ({
@@ -325,6 +352,23 @@ export function createClinicalService(options: ClinicalOptions): ClinicalService
     async open(typed) {
       const owner = requireOwner();
       return retrieve(owner, normaliseNhsNumber(typed), 'patient.open');
+    },
+
+    async retrieveForLaunch(typed, requestedBy) {
+      const owner = requireOwner();
+      const found = await lookUp(normaliseNhsNumber(typed), 'patient.open', {
+        openedAtTheRequestOf: requestedBy,
+      });
+      return {
+        patient: toPatient(found.patient, found.supersededFrom, allows('patients.viewSensitive')),
+        birthDateIs: (dob) => found.patient.birthDate === dob,
+        commit: () => {
+          // Why: the user may have locked, changed role or handed over while the question was open.
+          if (requireOwner() !== owner)
+            throw new AppError('NOT_AUTHENTICATED', 'Sign in with your smartcard and choose a role first.');
+          return setContext(owner, found.patient, found.supersededFrom);
+        },
+      };
     },
 
     current() {
@@ -596,6 +640,7 @@ export function clinicalUnavailable(): ClinicalService {
   return {
     search: no,
     open: no,
+    retrieveForLaunch: no,
     current: () => null,
     closePatient: async () => false,
     decideAccess: no,

@@ -17,6 +17,8 @@ export const Policies = z
     idleWarningSeconds: z.number().int().min(10).max(600).default(120),
     /** CIS2 session rules: 12 hours absolute (NHS CIA Ses Req 007). */
     absoluteLimitHours: z.number().min(1).max(24).default(12),
+    /** In-context launch (issue 14): requests accepted a minute, across all launching systems. */
+    launchRequestsPerMinute: z.number().int().min(1).max(120).default(10),
   })
   .strict();
 

@@ -10,4 +10,5 @@ export const eventNameList = [
   'session.timeoutWarning',
   'upload.status',
   'audit.unavailable',
+  'launch.changed',
 ] as const;

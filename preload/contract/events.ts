@@ -11,6 +11,8 @@ export const events = {
   'session.timeoutWarning': z.object({ secondsRemaining: z.number().int().nonnegative() }),
   'upload.status': z.object({ uploadId: z.string(), state: z.string(), message: z.string().optional() }),
   'audit.unavailable': z.object({ message: z.string() }),
+  /** A launch request changed what the screens should say: ask `launch.notice`. No patient data. */
+  'launch.changed': z.object({}),
 } as const;
 
 export type EventName = keyof typeof events;

@@ -11,6 +11,7 @@ import { consentOperations } from './ops/consent';
 import { gpSummaryOperations } from './ops/gp-summary';
 import { auditOperations } from './ops/audit';
 import { trainingOperations } from './ops/training';
+import { launchOperations } from './ops/launch';
 
 export * from './errors';
 export * from './events';
@@ -26,6 +27,7 @@ export * from './ops/consent';
 export * from './ops/gp-summary';
 export * from './ops/audit';
 export * from './ops/training';
+export * from './ops/launch';
 
 export const operations = {
   ...appOperations,
@@ -36,6 +38,7 @@ export const operations = {
   ...gpSummaryOperations,
   ...auditOperations,
   ...trainingOperations,
+  ...launchOperations,
 } as const;
 
 export type Operations = typeof operations;

@@ -8,6 +8,7 @@ import { consentHandlers } from './consent';
 import { gpSummaryHandlers } from './gp-summary';
 import { auditHandlers } from './audit';
 import { trainingHandlers } from './training';
+import { launchHandlers } from './launch';
 
 export const handlers: HandlerTable = {
   'app.info': appInfo,
@@ -18,4 +19,5 @@ export const handlers: HandlerTable = {
   ...gpSummaryHandlers,
   ...auditHandlers,
   ...trainingHandlers,
+  ...launchHandlers,
 };

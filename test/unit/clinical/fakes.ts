@@ -74,6 +74,9 @@ export interface Harness {
   readonly events: EventBus;
   readonly gateway: FakeGateway;
   signIn(userUuid: string, activityCodes: string[], roleProfileId?: string): void;
+  /** Locks or unlocks the signed-in user's session (the state machine's `locked` stage). */
+  setLocked(locked: boolean): void;
+  readonly session: SessionService;
   endSession(): Promise<void>;
   failAuditOn(type: string): void;
 }
@@ -108,11 +111,12 @@ export function harness(policy: { selfClaimRelationship?: boolean } = {}): Harne
     },
   };
   let user: { uuid: string; codes: string[]; roleProfileId: string } | null = null;
+  let locked = false;
   const ended = new Set<(ended: SessionEnded) => void | Promise<void>>();
   const state = (): AuthState =>
     user
       ? {
-          stage: 'role-selected',
+          stage: locked ? 'locked' : 'role-selected',
           user: { uuid: user.uuid, displayName: `User ${user.uuid}` },
           roles: [role(user.roleProfileId, user.codes)],
           selectedRole: role(user.roleProfileId, user.codes),
@@ -122,7 +126,8 @@ export function harness(policy: { selfClaimRelationship?: boolean } = {}): Harne
   const session: SessionService = {
     ...signedOutSession(),
     state,
-    rbacSubject: () => (user ? { jobRoleCode: 'S8000:G8000:R8003', activityCodes: user.codes } : null),
+    rbacSubject: () =>
+      user && !locked ? { jobRoleCode: 'S8000:G8000:R8003', activityCodes: user.codes } : null,
     actor: () =>
       user
         ? {
@@ -216,12 +221,18 @@ export function harness(policy: { selfClaimRelationship?: boolean } = {}): Harne
     audited: () => timeline.flatMap((step) => (step.kind === 'audit' ? [step.event] : [])),
     events,
     gateway,
+    session,
     signIn(uuid, codes, roleProfileId = `RP-${uuid}`) {
       user = { uuid, codes, roleProfileId };
+      locked = false;
+    },
+    setLocked(value) {
+      locked = value;
     },
     async endSession() {
       const who = user?.uuid ?? '';
       user = null;
+      locked = false;
       for (const listener of ended) await listener({ reason: 'logout', userUuid: who });
     },
     failAuditOn(type) {

@@ -22,6 +22,7 @@ describe('configuration', () => {
       idleTimeoutMinutes: 15,
       idleWarningSeconds: 120,
       absoluteLimitHours: 12,
+      launchRequestsPerMinute: 10,
     });
     expect(config.audit.allowBasicTextKeyStore).toBe(false);
   });
