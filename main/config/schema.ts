@@ -2,6 +2,7 @@
 // change for themselves. Every value is validated; an invalid one stops start-up with a message
 // naming the key and the value.
 import { z } from 'zod';
+import { moduleEnvRefusal, refusedModuleEnv } from '../../native/pkcs11/module-env';
 
 export const Environment = z.enum(['training', 'path-to-live', 'live']);
 export type Environment = z.infer<typeof Environment>;
@@ -39,7 +40,10 @@ export const SmartcardConfig = z
     module: z.string().min(1).optional(),
     /** How often the PKCS#11 monitor looks for cards (toolchain.md measured 250 ms for PC/SC). */
     pollMs: z.number().int().min(50).max(5_000).default(250),
-    /** Environment for the PKCS#11 processes, e.g. SOFTHSM2_CONF for the training cards. */
+    /**
+     * Environment for the PKCS#11 processes, e.g. SOFTHSM2_CONF for the training cards. Only the
+     * variables named for the module in use (native/pkcs11/module-env.ts) are accepted.
+     */
     env: z.record(z.string(), z.string()).default({}),
     /**
      * Training only: the virtual card reader. `storeDir` is the SoftHSM2 tokendir the monitor
@@ -50,7 +54,14 @@ export const SmartcardConfig = z
       .strict()
       .optional(),
   })
-  .strict();
+  .strict()
+  .superRefine((smartcard, context) => {
+    // Why: the PKCS#11 process handles the PIN; a variable like OPENSSL_CONF would load a library
+    // into it (issue 12 finding 6). Refused here, naming the key, rather than dropped silently.
+    const module = smartcard.module ?? smartcard.modules[0];
+    for (const key of refusedModuleEnv(module, smartcard.env))
+      context.addIssue({ code: 'custom', path: ['env', key], message: moduleEnvRefusal(module) });
+  });
 
 export const IdentityConfig = z
   .object({

@@ -3,6 +3,7 @@
 // (main/electron/pkcs11-launcher.ts) that runs the bundled dist/main/pkcs11-process.cjs. Both
 // give the supervisor the same small handle.
 import { fork } from 'node:child_process';
+import { moduleEnvVariables } from './module-env';
 
 export interface Pkcs11ChildHandle {
   readonly pid: number | undefined;
@@ -25,22 +26,22 @@ export interface Pkcs11Launcher {
   launch(options: Pkcs11LaunchOptions): Pkcs11ChildHandle;
 }
 
-/** Variables a child needs to run at all; everything else comes from `env`. */
+/** Variables a child needs to run at all, taken from the parent; everything else comes from `env`. */
 const passThrough = ['PATH', 'HOME', 'LANG', 'TMPDIR', 'SYSTEMROOT', 'PCSCLITE_CSOCK_NAME'];
 
 /**
- * Variables that would change what code runs in the PKCS#11 process (preloaded libraries, Node
- * options) are never passed, whatever the configuration says: only allow-listed modules load.
+ * The environment of a PKCS#11 process. Why an allow-list (issue 12 finding 6): a deny-list of
+ * LD_/NODE_ prefixes let OPENSSL_CONF through, which loads a shared library into the process that
+ * handles the PIN. Only variables some module may be given (module-env.ts) pass; the configuration
+ * is checked per module when it is loaded and again in startCardService.
  */
-const codeChanging = /^(LD_|DYLD_|NODE_|ELECTRON_)/i;
-
 export function childEnv(env: Readonly<Record<string, string>>): Record<string, string> {
   const out: Record<string, string> = {};
   for (const key of passThrough) {
     const value = process.env[key];
     if (value !== undefined) out[key] = value;
   }
-  for (const [key, value] of Object.entries(env)) if (!codeChanging.test(key)) out[key] = value;
+  for (const [key, value] of Object.entries(env)) if (moduleEnvVariables.includes(key)) out[key] = value;
   return out;
 }
 

@@ -4,6 +4,7 @@
 import { basename } from 'node:path';
 import { CardError, type CardEvent, type CardLogin, type CardService, type CardToken } from './card-service';
 import { resolveAllowedModule } from './allow-list';
+import { moduleEnvRefusal, refusedModuleEnv } from './module-env';
 import { cardError } from './errors';
 import type { Pkcs11Launcher } from './launcher';
 import type * as SourceLauncherNs from './source-launcher';
@@ -57,6 +58,13 @@ export async function startCardService(options: StartCardServiceOptions): Promis
     options.monitorMode ?? (/softhsm/i.test(basename(module)) ? 'reinitialise' : 'persistent');
   const launcher = options.launcher ?? (await defaultLauncher());
   const env = options.env ?? {};
+  // Checked again here, against the module's real path, whoever built the options (finding 6).
+  const refused = refusedModuleEnv(module, env);
+  if (refused.length > 0)
+    throw new CardError(
+      'CARD_MODULE_FAILED',
+      `environment ${refused.join(', ')} ${moduleEnvRefusal(module)}`,
+    );
   const pollMs = options.pollMs ?? 250;
   const now = options.now ?? Date.now;
   const statusListeners = new Set<(s: SupervisorStatus) => void>();

@@ -96,6 +96,35 @@ describe('configuration', () => {
     );
   });
 
+  it('finding 6: refuses smartcard.env.OPENSSL_CONF at configuration load, naming the key', () => {
+    const adminFile = file({
+      smartcard: {
+        modules: ['/usr/lib/softhsm/libsofthsm2.so'],
+        env: { SOFTHSM2_CONF: '/cards/softhsm2.conf', OPENSSL_CONF: '/tmp/crafted.cnf' },
+      },
+    });
+    expect(() => loadConfig({ adminFile })).toThrow(
+      /"smartcard\.env\.OPENSSL_CONF" is "\/tmp\/crafted\.cnf" — is not passed to the PKCS#11 module libsofthsm2\.so: only SOFTHSM2_CONF may be set for it/,
+    );
+    // The named variable for the module in use is accepted; a module not named in the allow-list gets none.
+    expect(
+      loadConfig({
+        adminFile: file({
+          smartcard: { modules: ['/usr/lib/softhsm/libsofthsm2.so'], env: { SOFTHSM2_CONF: '/c.conf' } },
+        }),
+      }).smartcard.env,
+    ).toEqual({ SOFTHSM2_CONF: '/c.conf' });
+    expect(() =>
+      loadConfig({
+        adminFile: file({
+          smartcard: { modules: ['/opt/vendor/libvendorpkcs11.so'], env: { LD_PRELOAD: '/x.so' } },
+        }),
+      }),
+    ).toThrow(
+      /"smartcard\.env\.LD_PRELOAD" .* libvendorpkcs11\.so: no environment variable may be set for it/,
+    );
+  });
+
   it('names the bad key and value', () => {
     expect(() => loadConfig({ adminFile: file({ policies: { idleTimeoutMinutes: -3 } }) })).toThrow(
       /"policies\.idleTimeoutMinutes" is -3 — /,

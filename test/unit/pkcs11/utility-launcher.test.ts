@@ -56,6 +56,7 @@ describe('utilityProcess PKCS#11 launcher', () => {
           SOFTHSM2_CONF: '/cards/softhsm2.conf',
           LD_PRELOAD: '/tmp/evil.so',
           NODE_OPTIONS: '--require x',
+          OPENSSL_CONF: '/tmp/crafted.cnf',
         },
       });
       expect(handle.pid).toBe(4242);
@@ -68,6 +69,8 @@ describe('utilityProcess PKCS#11 launcher', () => {
       // Nothing in the configuration may preload code into the process that loads the module.
       expect(env.LD_PRELOAD).toBeUndefined();
       expect(env.NODE_OPTIONS).toBeUndefined();
+      // Finding 6: an allow-list, not a deny-list — OPENSSL_CONF would load an engine library.
+      expect(env.OPENSSL_CONF).toBeUndefined();
     } finally {
       delete process.env.SMSP_SECRET_FOR_TEST;
     }
