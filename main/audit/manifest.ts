@@ -1,25 +1,63 @@
-// The export bundle's manifest: what was exported, by whom, from where, with file digests, signed
-// with the workstation's Ed25519 export key (issue 6). Pure apart from node:crypto.
-import { createHash, createPrivateKey, createPublicKey, sign, verify } from 'node:crypto';
-import { canonicalJson } from './entry';
+// The export bundle's manifest: what was exported (by SEQUENCE range, never by clock order), by
+// whom, from where, with file digests and the link to the previous full bundle, signed with the
+// workstation's Ed25519 export key (issues 6 and 12). Pure apart from node:crypto.
+//
+// Format `scr-desktop-audit-export/2` (issue 12):
+//  - kind `full`: every entry from firstSequence to lastSequence is a line of audit.ndjson.
+//    `previousBundle` is the last sequence and chain head of the full bundle this workstation
+//    exported before (null for its first), so a series of bundles proves continuity.
+//  - kind `filtered`: only entries matching `filter` are lines; every run of left-out entries is
+//    one line of omitted.ndjson (`{"from":a,"to":b,"hash":h}`, h = the hash of entry b), so the
+//    chain from previousHash to chainHead is still complete and the subset provably faithful.
+//  - `keyId` names the signing key (the first 16 hex digits of its fingerprint); keys rotate.
+import { type AuditExportFilter } from '../../preload/contract';
+import { bodySignatureValid, signBody, type SigningKey } from './signing-key';
 
-export const MANIFEST_FORMAT = 'scr-desktop-audit-export/1';
+export { fingerprintOf, normaliseFingerprint } from './signing-key';
+
+export const MANIFEST_FORMAT = 'scr-desktop-audit-export/2';
 
 export interface FileDigest {
   readonly sha256: string;
   readonly bytes: number;
 }
 
+/** Where a series continues from: the previous full bundle's last sequence and chain head. */
+export interface BundleLink {
+  readonly lastSequence: number;
+  readonly chainHead: string;
+}
+
+export type BundleKind = 'full' | 'filtered';
+
+export interface BundleFiles {
+  readonly 'audit.ndjson': FileDigest;
+  readonly 'audit.csv': FileDigest;
+  /** Filtered bundles only: the hash links of the runs of entries left out. */
+  readonly 'omitted.ndjson'?: FileDigest;
+}
+
 export interface ManifestBody {
   readonly format: typeof MANIFEST_FORMAT;
+  readonly kind: BundleKind;
+  /** The criteria of a filtered bundle; null for a full one. */
+  readonly filter: AuditExportFilter | null;
+  /** Lines in audit.ndjson. */
   readonly entries: number;
+  /** Entries in the sequence range that were left out (0 for a full bundle). */
+  readonly omitted: number;
+  /** The sequence range covered (inclusive), null when empty. */
   readonly firstSequence: number | null;
   readonly lastSequence: number | null;
-  /** The hash before the first exported entry (its previous hash). */
+  /** The hash before firstSequence (the previous hash of the first entry covered). */
   readonly previousHash: string | null;
-  /** The hash of the last exported entry. */
+  /** The hash of the entry at lastSequence. */
   readonly chainHead: string | null;
+  /** Full bundles: the previous full bundle's end; null for the first or a filtered one. */
+  readonly previousBundle: BundleLink | null;
+  /** Earliest and latest timestamp of the lines (informative only; never used to check order). */
   readonly timeRange: { readonly first: string | null; readonly last: string | null };
+  /** The time range asked for, which was mapped to the sequence range above. */
   readonly requestedRange: { readonly from: string | null; readonly to: string | null };
   readonly workstation: string;
   readonly exportedBy: {
@@ -28,8 +66,9 @@ export interface ManifestBody {
     readonly roleProfileId: string | null;
   } | null;
   readonly createdAt: string;
-  readonly files: { readonly 'audit.ndjson': FileDigest; readonly 'audit.csv': FileDigest };
+  readonly files: BundleFiles;
   readonly algorithm: 'Ed25519';
+  readonly keyId: string;
   /** Base64 DER SubjectPublicKeyInfo of the workstation's export key. */
   readonly publicKey: string;
   readonly keyFingerprint: string;
@@ -40,36 +79,12 @@ export interface Manifest extends ManifestBody {
   readonly signature: string;
 }
 
-/** SHA-256 of the DER public key, lower-case hex: what a reviewer passes to `--trust`. */
-export function fingerprintOf(publicSpki: Buffer): string {
-  return createHash('sha256').update(publicSpki).digest('hex');
-}
-
-export function normaliseFingerprint(text: string): string {
-  return text
-    .trim()
-    .toLowerCase()
-    .replace(/^sha256:/, '')
-    .replace(/[^0-9a-f]/g, '');
-}
-
-export function signManifest(body: ManifestBody, privatePkcs8: Buffer): Manifest {
-  const key = createPrivateKey({ key: privatePkcs8, format: 'der', type: 'pkcs8' });
-  const signature = sign(null, Buffer.from(canonicalJson(body), 'utf8'), key).toString('base64');
-  return { ...body, signature };
+export function signManifest(body: ManifestBody, key: SigningKey): Manifest {
+  return { ...body, signature: signBody(body, key) };
 }
 
 /** True when the signature is valid for the manifest's own public key. */
 export function manifestSignatureValid(manifest: Manifest): boolean {
-  try {
-    const { signature, ...body } = manifest;
-    const key = createPublicKey({
-      key: Buffer.from(manifest.publicKey, 'base64'),
-      format: 'der',
-      type: 'spki',
-    });
-    return verify(null, Buffer.from(canonicalJson(body), 'utf8'), key, Buffer.from(signature, 'base64'));
-  } catch {
-    return false;
-  }
+  const { signature, ...body } = manifest;
+  return typeof signature === 'string' && bodySignatureValid(body, manifest.publicKey, signature);
 }

@@ -4,6 +4,7 @@
 import { parentPort, receiveMessageOnPort } from 'node:worker_threads';
 import { EncryptedDatabaseError, sqliteCodeOf } from '../../native/sqlite';
 import { exportBundle } from './export';
+import { signingKeyFromSeed } from './signing-key';
 import { AuditStore, type PendingEntry } from './store';
 import type { WorkerFailure, WorkerRequest, WorkerResponse } from './worker-protocol';
 
@@ -74,9 +75,20 @@ function handle(request: WorkerRequest): void {
       case 'search':
         reply({ id: request.id, ok: true, value: requireStore().search(request.query) });
         return;
-      case 'export':
-        reply({ id: request.id, ok: true, value: exportBundle(requireStore(), request.options) });
+      case 'export': {
+        const seed = request.signingSeed;
+        try {
+          const signingKey = signingKeyFromSeed(seed);
+          reply({
+            id: request.id,
+            ok: true,
+            value: exportBundle(requireStore(), { ...request.options, signingKey }),
+          });
+        } finally {
+          seed.fill(0);
+        }
         return;
+      }
       case 'close':
         store?.close();
         store = null;

@@ -1,10 +1,10 @@
 // The audit store proper: an append-only, hash-chained table in an encrypted SQLite file
 // (MSCA-AUD-01/03). Synchronous; the app runs it in a worker thread (store-worker.ts), the
 // command-line tools call it directly.
-import { generateKeyPairSync } from 'node:crypto';
 import { openEncryptedDatabase, type EncryptedDatabase, type SqlStatement } from '../../native/sqlite';
-import type { AuditPage, AuditSearchQuery } from '../../preload/contract';
+import type { AuditExportFilter, AuditPage, AuditSearchQuery } from '../../preload/contract';
 import { GENESIS_HASH, chainHash, seal, type AuditEntry, type UnsealedEntry } from './entry';
+import type { BundleKind, BundleLink } from './manifest';
 
 /** Numbered migrations of the audit database (never edit one that has shipped; add the next). */
 export const auditMigrations: readonly string[] = [
@@ -47,6 +47,24 @@ export const auditMigrations: readonly string[] = [
      public_spki BLOB NOT NULL,
      created_at TEXT NOT NULL
    ) STRICT;`,
+  // Issue 12, finding 3: the export signing key no longer lives in the database (whoever holds the
+  // database key could sign with it); it moves to the platform key store and this copy is wiped.
+  // export_log remembers where each full bundle ended, so the next one names it (series continuity).
+  `PRAGMA secure_delete = ON;
+   DROP TABLE export_key;
+   CREATE TABLE export_log (
+     id INTEGER PRIMARY KEY,
+     kind TEXT NOT NULL,
+     first_sequence INTEGER,
+     last_sequence INTEGER,
+     chain_head TEXT,
+     key_id TEXT NOT NULL,
+     created_at TEXT NOT NULL
+   ) STRICT;
+   CREATE TRIGGER export_log_no_update BEFORE UPDATE ON export_log
+     BEGIN SELECT RAISE(ABORT, 'the export log is append-only'); END;
+   CREATE TRIGGER export_log_no_delete BEFORE DELETE ON export_log
+     BEGIN SELECT RAISE(ABORT, 'the export log is append-only'); END;`,
 ];
 
 interface Row {
@@ -168,14 +186,25 @@ export interface ChainHead {
   readonly hash: string;
 }
 
-export interface ExportKeyMaterial {
-  readonly privatePkcs8: Buffer;
-  readonly publicSpki: Buffer;
-}
-
 export interface RangeQuery {
   readonly from?: string | undefined;
   readonly to?: string | undefined;
+}
+
+/** An inclusive range of sequence numbers: what exports and chain checks select by. */
+export interface SequenceRange {
+  readonly first: number;
+  readonly last: number;
+}
+
+/** A full or filtered bundle this store has exported (export_log). */
+export interface ExportRecord {
+  readonly kind: BundleKind;
+  readonly firstSequence: number | null;
+  readonly lastSequence: number | null;
+  readonly chainHead: string | null;
+  readonly keyId: string;
+  readonly createdAt: string;
 }
 
 export class AuditStore {
@@ -247,29 +276,7 @@ export class AuditStore {
   }
 
   search(query: AuditSearchQuery): AuditPage {
-    const where: string[] = [];
-    const params: unknown[] = [];
-    if (query.user) {
-      where.push(`(user_uuid = ? OR display_name LIKE ? ESCAPE '\\')`);
-      params.push(query.user, `%${query.user.replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
-    }
-    if (query.nhsNumber) {
-      where.push('nhs_number = ?');
-      params.push(query.nhsNumber);
-    }
-    if (query.messageId) {
-      where.push('message_id = ?');
-      params.push(query.messageId);
-    }
-    if (query.eventType) {
-      if (query.eventType.endsWith('.')) {
-        where.push(`type LIKE ? ESCAPE '\\'`);
-        params.push(`${query.eventType.replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
-      } else {
-        where.push('type = ?');
-        params.push(query.eventType);
-      }
-    }
+    const { where, params } = filterClause(query);
     addRange(where, params, query);
     const clause = where.length > 0 ? `WHERE ${where.join(' AND ')}` : '';
     const total = this.db
@@ -290,16 +297,59 @@ export class AuditStore {
     };
   }
 
-  /** Entries in sequence order within a time range, for export (rows read as arrays: cheaper). */
-  *entries(range: RangeQuery): Generator<AuditEntry> {
+  /**
+   * The smallest sequence range holding every entry stamped within [from, to) (issue 12,
+   * finding 5): exports select by sequence, so a clock that went backwards inside the range
+   * leaves no gap — the entries stamped "out of order" are part of the chain and come along.
+   * Null when no entry is stamped within the range.
+   */
+  sequenceRange(range: RangeQuery): SequenceRange | null {
     const where: string[] = [];
     const params: unknown[] = [];
     addRange(where, params, range);
     const clause = where.length > 0 ? `WHERE ${where.join(' AND ')}` : '';
+    const row = this.db
+      .prepare<{ first: number | null; last: number | null }>(
+        `SELECT min(sequence) AS first, max(sequence) AS last FROM audit_entry ${clause}`,
+      )
+      .get(...params);
+    return row && row.first !== null && row.last !== null ? { first: row.first, last: row.last } : null;
+  }
+
+  /** Entries in sequence order (rows read as arrays: cheaper). */
+  *entries(range: Partial<SequenceRange> = {}): Generator<AuditEntry> {
+    for (const { entry } of this.entriesMatching(range, undefined)) yield entry;
+  }
+
+  /**
+   * Entries of a sequence range in order, each with whether it matches `filter` (every entry
+   * matches when there is none). The same criteria as search(), evaluated by SQLite.
+   */
+  *entriesMatching(
+    range: Partial<SequenceRange>,
+    filter: AuditExportFilter | undefined,
+  ): Generator<{ readonly entry: AuditEntry; readonly matches: boolean }> {
+    const { where, params: filterParams } = filter ? filterClause(filter) : { where: [], params: [] };
+    const matches = where.length > 0 ? where.join(' AND ') : '1';
+    const params: unknown[] = [...filterParams, range.first ?? 1, range.last ?? Number.MAX_SAFE_INTEGER];
     const statement = this.db
-      .prepare(`SELECT ${columnList} FROM audit_entry ${clause} ORDER BY sequence`)
+      .prepare(
+        `SELECT ${columnList}, (${matches}) AS matches FROM audit_entry
+         WHERE sequence BETWEEN ? AND ? ORDER BY sequence`,
+      )
       .raw(true);
-    for (const row of statement.iterate(...params)) yield entryFromValues(row);
+    for (const row of statement.iterate(...params)) {
+      yield { entry: entryFromValues(row), matches: row[21] === 1 };
+    }
+  }
+
+  /** The hash of the entry at `sequence` (GENESIS_HASH for 0), or null when there is none. */
+  hashAt(sequence: number): string | null {
+    if (sequence === 0) return GENESIS_HASH;
+    return (
+      this.db.prepare<{ hash: string }>('SELECT hash FROM audit_entry WHERE sequence = ?').get(sequence)
+        ?.hash ?? null
+    );
   }
 
   /**
@@ -309,7 +359,7 @@ export class AuditStore {
   checkChain(): { readonly entries: number; readonly firstBad: number | null } {
     let expected = { sequence: 1, prevHash: GENESIS_HASH };
     let entries = 0;
-    for (const entry of this.entries({})) {
+    for (const entry of this.entries()) {
       if (
         entry.sequence !== expected.sequence ||
         entry.prevHash !== expected.prevHash ||
@@ -323,30 +373,64 @@ export class AuditStore {
     return { entries, firstBad: null };
   }
 
-  /** The workstation's Ed25519 export key, kept inside the encrypted database; created once. */
-  exportKey(): ExportKeyMaterial {
+  /** The last full bundle exported from this store: the next full bundle links to it. */
+  lastFullExport(): BundleLink | null {
     const row = this.db
-      .prepare<{ private_pkcs8: Buffer; public_spki: Buffer }>(
-        'SELECT private_pkcs8, public_spki FROM export_key WHERE id = 1',
+      .prepare<{ last_sequence: number; chain_head: string }>(
+        `SELECT last_sequence, chain_head FROM export_log
+         WHERE kind = 'full' AND last_sequence IS NOT NULL ORDER BY id DESC LIMIT 1`,
       )
       .get();
-    if (row) return { privatePkcs8: row.private_pkcs8, publicSpki: row.public_spki };
-    const pair = generateKeyPairSync('ed25519');
-    const material = {
-      privatePkcs8: pair.privateKey.export({ format: 'der', type: 'pkcs8' }),
-      publicSpki: pair.publicKey.export({ format: 'der', type: 'spki' }),
-    };
+    return row ? { lastSequence: row.last_sequence, chainHead: row.chain_head } : null;
+  }
+
+  recordExport(record: ExportRecord): void {
     this.db
       .prepare(
-        'INSERT OR IGNORE INTO export_key (id, private_pkcs8, public_spki, created_at) VALUES (1, ?, ?, ?)',
+        `INSERT INTO export_log (kind, first_sequence, last_sequence, chain_head, key_id, created_at)
+         VALUES (?, ?, ?, ?, ?, ?)`,
       )
-      .run(material.privatePkcs8, material.publicSpki, new Date().toISOString());
-    return this.exportKey();
+      .run(
+        record.kind,
+        record.firstSequence,
+        record.lastSequence,
+        record.chainHead,
+        record.keyId,
+        record.createdAt,
+      );
   }
 
   close(): void {
     if (this.db.open) this.db.close();
   }
+}
+
+/** SQL conditions (joined with AND) for search and filtered-export criteria. */
+function filterClause(filter: AuditExportFilter): { where: string[]; params: unknown[] } {
+  const where: string[] = [];
+  const params: unknown[] = [];
+  if (filter.user) {
+    where.push(`(user_uuid = ? OR display_name LIKE ? ESCAPE '\\')`);
+    params.push(filter.user, `%${filter.user.replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
+  }
+  if (filter.nhsNumber) {
+    where.push('nhs_number = ?');
+    params.push(filter.nhsNumber);
+  }
+  if (filter.messageId) {
+    where.push('message_id = ?');
+    params.push(filter.messageId);
+  }
+  if (filter.eventType) {
+    if (filter.eventType.endsWith('.')) {
+      where.push(`type LIKE ? ESCAPE '\\'`);
+      params.push(`${filter.eventType.replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
+    } else {
+      where.push('type = ?');
+      params.push(filter.eventType);
+    }
+  }
+  return { where, params };
 }
 
 function addRange(where: string[], params: unknown[], range: RangeQuery): void {

@@ -14,7 +14,10 @@ import type { AuditExportResult, AuditPage } from '../../preload/contract';
 import type { AuditActor, AuditEventInput, AuditReader, AuditReceipt, AuditSink } from './sink';
 import { localOffset, scrubDetail } from './entry';
 import { keyFileStore, type AuditKeyStore } from './key-store';
+import type { ExportSummary } from './export';
+import { SIGNING_KEY_NAME } from './signing-key';
 import type { PendingEntry } from './store';
+import { problemText, verifyBundle } from './verify';
 import { startAuditWorker, type AuditWorker, AuditWorkerError } from './worker-client';
 
 export interface AuditStatus {
@@ -184,23 +187,52 @@ export async function openAuditTrail(options: AuditTrailOptions): Promise<AuditT
         actor: exportedBy,
         detail: { from: request.from ?? null, to: request.to ?? null },
       });
-      return callWorker((w) =>
-        w.call('export', {
-          options: {
-            dir: folder,
-            range: { from: request.from, to: request.to },
-            workstation,
-            exportedBy: exportedBy
-              ? {
-                  userUuid: exportedBy.userUuid,
-                  displayName: exportedBy.displayName,
-                  roleProfileId: exportedBy.roleProfileId,
-                }
-              : null,
-            createdAt,
-          },
-        }),
-      );
+      const seed = await keys.loadOrCreate(SIGNING_KEY_NAME);
+      const signingSeed = new Uint8Array(seed);
+      seed.fill(0);
+      let summary: ExportSummary;
+      try {
+        summary = await callWorker((w) =>
+          w.call('export', {
+            options: {
+              dir: folder,
+              range: { from: request.from, to: request.to },
+              filter: request.filter,
+              workstation,
+              exportedBy: exportedBy
+                ? {
+                    userUuid: exportedBy.userUuid,
+                    displayName: exportedBy.displayName,
+                    roleProfileId: exportedBy.roleProfileId,
+                  }
+                : null,
+              createdAt,
+            },
+            signingSeed,
+          }),
+        );
+      } finally {
+        signingSeed.fill(0);
+      }
+      // The person exporting sees what a reviewer's verifier will say (issue 12).
+      const verdict = await verifyBundle(summary.folder, {
+        trusted: [summary.keyFingerprint, ...config.audit.trustedSigners],
+      });
+      return {
+        folder: summary.folder,
+        kind: summary.kind,
+        entries: summary.entries,
+        firstSequence: summary.firstSequence,
+        lastSequence: summary.lastSequence,
+        keyFingerprint: summary.keyFingerprint,
+        verification: {
+          intact: verdict.intact,
+          trusted: verdict.trusted,
+          entries: verdict.entries,
+          signer: verdict.signer,
+          problems: verdict.problems.map(problemText),
+        },
+      };
     },
   };
 

@@ -1,50 +1,85 @@
-// The offline verifier: checks an export bundle with no database and no key (issue 6), so an
-// information-governance lead can run it on any machine. Names the first bad line and why.
+// The offline verifier: checks an export bundle, or a series of them, with no database and no key
+// (issues 6 and 12), so an information-governance lead can run it on any machine. Names the first
+// bad line and why, says who signed, and never depends on the clock's order.
+//
+// The library API (used by `smsp audit verify`, the in-app export and estate ingestion):
+//
+//   verifyBundle(dir, { trusted?: string[] }): Promise<BundleVerification>
+//     intact        the signature is valid for the manifest's own key and every file, line and
+//                   hash link matches it (a filtered bundle: its lines plus omitted.ndjson make
+//                   the complete chain from previousHash to chainHead)
+//     signer        { fingerprint, workstation, keyId } from the manifest (null if unreadable)
+//     trusted       the signer's fingerprint is in `trusted` (normalised; several keys allowed)
+//     kind, filter, entries (lines), omitted, firstSequence, lastSequence (the range covered),
+//     previousHash, chainHead, previousBundle ({ lastSequence, chainHead } of the full bundle
+//     exported before, or null), createdAt
+//     problems      [{ problem, where, reason }]: empty exactly when intact
+//
+//   verifySeries(dirs, { trusted? }): Promise<SeriesVerification>
+//     bundles       each BundleVerification, in series order (by last sequence)
+//     continuous    every bundle intact, one workstation, no sequence left uncovered between the
+//                   first and the last, every full bundle's previousBundle is the one before it,
+//                   and wherever two bundles (or a link) speak of the same sequence they agree
+//     firstSequence, lastSequence of the whole series
+//     problems      [{ problem, between: [dir, dir?], reason }]
+//
+// A caller decides with: intact && trusted (exit 0); !intact (exit 1); intact && !trusted (exit 3).
 import { createHash } from 'node:crypto';
 import { createReadStream, readFileSync, statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
+import type { AuditExportFilter, AuditSigner } from '../../preload/contract';
 import { chainHash, type AuditEntry } from './entry';
 import { fromAuditEvent } from './fhir';
 import type { ChunkResult, ChunkTask } from './verify-worker';
 import type * as SourceModuleNs from './worker-source';
 import {
   MANIFEST_FORMAT,
-  fingerprintOf,
   manifestSignatureValid,
-  normaliseFingerprint,
+  type BundleKind,
   type Manifest,
+  type ManifestBody,
 } from './manifest';
+import { fingerprintOf, keyIdOf, normaliseFingerprint } from './signing-key';
 
 type SourceModule = typeof SourceModuleNs;
 
 export type VerifyProblem =
-  'changed' | 'missing' | 'reordered' | 'extra' | 'manifest mismatch' | 'bad signature' | 'untrusted key';
+  'changed' | 'missing' | 'reordered' | 'extra' | 'manifest mismatch' | 'bad signature';
 
-export type VerifyResult =
-  | {
-      readonly valid: true;
-      readonly entries: number;
-      readonly firstSequence: number | null;
-      readonly lastSequence: number | null;
-      readonly keyFingerprint: string;
-    }
-  | {
-      readonly valid: false;
-      readonly problem: VerifyProblem;
-      /** `audit.ndjson:12`, `manifest.json`, `audit.csv`. */
-      readonly where: string;
-      readonly reason: string;
-    };
-
-export interface VerifyOptions {
-  /** Fingerprint of the workstation export key the reviewer trusts (`--trust`). */
-  readonly trust?: string;
+export interface BundleProblem {
+  readonly problem: VerifyProblem;
+  /** `audit.ndjson:12`, `omitted.ndjson:3`, `manifest.json`, `audit.csv`. */
+  readonly where: string;
+  readonly reason: string;
 }
 
-const bad = (problem: VerifyProblem, where: string, reason: string): VerifyResult => ({
-  valid: false,
+export interface BundleVerification extends Pick<
+  ManifestBody,
+  'entries' | 'omitted' | 'firstSequence' | 'lastSequence' | 'previousHash' | 'chainHead' | 'previousBundle'
+> {
+  readonly dir: string;
+  readonly intact: boolean;
+  readonly signer: AuditSigner | null;
+  readonly trusted: boolean;
+  readonly kind: BundleKind | null;
+  readonly filter: AuditExportFilter | null;
+  readonly createdAt: string | null;
+  readonly problems: readonly BundleProblem[];
+}
+
+export interface VerifyOptions {
+  /** Fingerprints of the workstation export keys the reviewer trusts (`--trust`, `audit.trustedSigners`). */
+  readonly trusted?: readonly string[];
+  /**
+   * Sequences whose hashes the caller wants reported back (series continuity). Filled in as the
+   * lines are read; forces the line-by-line walk when one lies inside the bundle.
+   */
+  readonly collect?: Map<number, string | null>;
+}
+
+const bad = (problem: VerifyProblem, where: string, reason: string): BundleProblem => ({
   problem,
   where,
   reason,
@@ -59,6 +94,7 @@ function readManifest(dir: string): Manifest | string {
   }
   try {
     const value = JSON.parse(text) as Manifest;
+    if (typeof value !== 'object' || value === null) return 'manifest.json is not an object';
     if (value.format !== MANIFEST_FORMAT) return `unknown format ${String(value.format)}`;
     return value;
   } catch {
@@ -144,52 +180,174 @@ export async function parallelIntact(
   );
 }
 
-async function csvProblem(dir: string, manifest: Manifest): Promise<VerifyResult | null> {
-  let csvDigest: string;
+async function fileProblem(
+  dir: string,
+  name: 'audit.csv' | 'omitted.ndjson',
+  expected: string,
+): Promise<BundleProblem | null> {
+  let digest: string;
   try {
-    csvDigest = await sha256OfFile(join(dir, 'audit.csv'));
+    digest = await sha256OfFile(join(dir, name));
   } catch {
-    return bad('missing', 'audit.csv', 'audit.csv is missing');
+    return bad('missing', name, `${name} is missing`);
   }
-  if (csvDigest !== manifest.files['audit.csv'].sha256) {
-    return bad('changed', 'audit.csv', 'the file digest differs from the signed manifest');
-  }
-  return null;
+  return digest === expected
+    ? null
+    : bad('changed', name, 'the file digest differs from the signed manifest');
 }
 
-export async function verifyBundle(dir: string, options: VerifyOptions = {}): Promise<VerifyResult> {
+/** One run of entries a filtered bundle leaves out: `from..to`, and the hash of entry `to`. */
+interface OmittedRun {
+  readonly from: number;
+  readonly to: number;
+  readonly hash: string;
+}
+
+function readOmitted(dir: string): OmittedRun[] | BundleProblem {
+  let text: string;
+  try {
+    text = readFileSync(join(dir, 'omitted.ndjson'), 'utf8');
+  } catch {
+    return bad('missing', 'omitted.ndjson', 'omitted.ndjson is missing');
+  }
+  const runs: OmittedRun[] = [];
+  const lines = text.split('\n');
+  for (let i = 0; i < lines.length; i += 1) {
+    const line = lines[i] as string;
+    if (line === '' && i === lines.length - 1) break;
+    let run: OmittedRun;
+    try {
+      run = JSON.parse(line) as OmittedRun;
+    } catch {
+      return bad('changed', `omitted.ndjson:${i + 1}`, 'not valid JSON');
+    }
+    if (
+      !Number.isSafeInteger(run.from) ||
+      !Number.isSafeInteger(run.to) ||
+      run.from < 1 ||
+      run.to < run.from ||
+      typeof run.hash !== 'string' ||
+      !/^[0-9a-f]{64}$/.test(run.hash)
+    ) {
+      return bad('changed', `omitted.ndjson:${i + 1}`, 'not a run {from, to, hash}');
+    }
+    runs.push(run);
+  }
+  return runs;
+}
+
+/** What the manifest alone says; `intact` and `problems` are settled by the caller. */
+function describe(dir: string, manifest: Manifest | null, trusted: readonly string[]): BundleVerification {
+  const fingerprint = manifest ? fingerprintOf(Buffer.from(String(manifest.publicKey), 'base64')) : null;
+  return {
+    dir,
+    intact: false,
+    signer:
+      manifest && fingerprint
+        ? { fingerprint, workstation: String(manifest.workstation), keyId: String(manifest.keyId) }
+        : null,
+    trusted: fingerprint !== null && trusted.some((t) => normaliseFingerprint(t) === fingerprint),
+    kind: manifest?.kind ?? null,
+    filter: manifest?.filter ?? null,
+    entries: manifest?.entries ?? 0,
+    omitted: manifest?.omitted ?? 0,
+    firstSequence: manifest?.firstSequence ?? null,
+    lastSequence: manifest?.lastSequence ?? null,
+    previousHash: manifest?.previousHash ?? null,
+    chainHead: manifest?.chainHead ?? null,
+    previousBundle: manifest?.previousBundle ?? null,
+    createdAt: manifest?.createdAt ?? null,
+    problems: [],
+  };
+}
+
+export async function verifyBundle(dir: string, options: VerifyOptions = {}): Promise<BundleVerification> {
   const manifest = readManifest(dir);
-  if (typeof manifest === 'string') return bad('manifest mismatch', 'manifest.json', manifest);
+  if (typeof manifest === 'string') {
+    return { ...describe(dir, null, []), problems: [bad('manifest mismatch', 'manifest.json', manifest)] };
+  }
+  const base = describe(dir, manifest, options.trusted ?? []);
+  const problem = await bundleProblem(dir, manifest, options.collect);
+  return problem ? { ...base, problems: [problem] } : { ...base, intact: true };
+}
+
+async function bundleProblem(
+  dir: string,
+  manifest: Manifest,
+  collect: Map<number, string | null> | undefined,
+): Promise<BundleProblem | null> {
   // Signature first: every later comparison trusts the manifest's numbers.
   if (!manifestSignatureValid(manifest)) {
     return bad('bad signature', 'manifest.json', 'the signature does not match the manifest');
   }
   const fingerprint = fingerprintOf(Buffer.from(manifest.publicKey, 'base64'));
-  if (fingerprint !== manifest.keyFingerprint) {
-    return bad('manifest mismatch', 'manifest.json', 'keyFingerprint is not the fingerprint of publicKey');
+  if (fingerprint !== manifest.keyFingerprint || manifest.keyId !== keyIdOf(fingerprint)) {
+    return bad('manifest mismatch', 'manifest.json', 'keyFingerprint or keyId does not belong to publicKey');
   }
-  if (options.trust !== undefined && normaliseFingerprint(options.trust) !== fingerprint) {
+  const filtered = manifest.kind === 'filtered';
+  if (manifest.kind !== 'full' && !filtered) {
+    return bad('manifest mismatch', 'manifest.json', `unknown bundle kind ${String(manifest.kind)}`);
+  }
+  if (
+    filtered !== (manifest.files['omitted.ndjson'] !== undefined) ||
+    (filtered && manifest.previousBundle !== null)
+  ) {
     return bad(
-      'untrusted key',
+      'manifest mismatch',
       'manifest.json',
-      `signed by key ${fingerprint}, not the trusted ${normaliseFingerprint(options.trust)}`,
+      `a ${manifest.kind} bundle with the wrong files or link`,
     );
+  }
+  const first = manifest.firstSequence;
+  const last = manifest.lastSequence;
+  // The manifest's own link to the previous full bundle: when it falls inside this bundle, the
+  // hash there must still be what the previous export signed (else history was rewritten).
+  const wanted = new Map<number, string | null>(collect ?? []);
+  const link = manifest.previousBundle;
+  if (link && first !== null && last !== null && link.lastSequence >= first && link.lastSequence <= last) {
+    wanted.set(link.lastSequence, null);
+  }
+  const inner = [...wanted.keys()].some(
+    (seq) => first !== null && last !== null && seq >= first && seq < last,
+  );
+
+  let runs: OmittedRun[] = [];
+  if (filtered) {
+    const digest = manifest.files['omitted.ndjson'];
+    const omittedDigest = digest ? await fileProblem(dir, 'omitted.ndjson', digest.sha256) : null;
+    if (omittedDigest) return omittedDigest;
+    const read = readOmitted(dir);
+    if (!Array.isArray(read)) return read;
+    runs = read;
   }
 
   const ndjsonPath = join(dir, 'audit.ndjson');
-  const intact = await parallelIntact(ndjsonPath, manifest).catch(() => false);
-  if (intact) {
-    return (
-      (await csvProblem(dir, manifest)) ?? {
-        valid: true,
-        entries: manifest.entries,
-        firstSequence: manifest.firstSequence,
-        lastSequence: manifest.lastSequence,
-        keyFingerprint: fingerprint,
-      }
+  const fast = !filtered && !inner && (await parallelIntact(ndjsonPath, manifest).catch(() => false));
+  const walked = fast ? null : await walk(ndjsonPath, manifest, runs, wanted);
+  if (walked) return walked;
+  if (first !== null) wanted.set(first - 1, manifest.previousHash);
+  if (last !== null) wanted.set(last, manifest.chainHead);
+  if (link && wanted.has(link.lastSequence) && wanted.get(link.lastSequence) !== link.chainHead) {
+    return bad(
+      'changed',
+      'manifest.json',
+      `seq ${link.lastSequence} no longer has the hash the previous export signed: entries up to it were changed, removed or re-chained since`,
     );
   }
+  if (collect) for (const seq of collect.keys()) collect.set(seq, wanted.get(seq) ?? null);
+  return fileProblem(dir, 'audit.csv', manifest.files['audit.csv'].sha256);
+}
 
+/**
+ * The sequential walk: every line and every omitted run, in sequence order, must continue the
+ * chain from previousHash to chainHead. Fills `wanted` with the hashes at its sequences.
+ */
+async function walk(
+  ndjsonPath: string,
+  manifest: Manifest,
+  runs: readonly OmittedRun[],
+  wanted: Map<number, string | null>,
+): Promise<BundleProblem | null> {
   const hash = createHash('sha256');
   const stream = createReadStream(ndjsonPath);
   stream.on('data', (chunk) => hash.update(chunk));
@@ -197,6 +355,8 @@ export async function verifyBundle(dir: string, options: VerifyOptions = {}): Pr
 
   let lineNo = 0;
   let count = 0;
+  let omitted = 0;
+  let runIndex = 0;
   let expected = manifest.firstSequence;
   let running = manifest.previousHash;
   let previous: AuditEntry | null = null;
@@ -204,7 +364,19 @@ export async function verifyBundle(dir: string, options: VerifyOptions = {}): Pr
   // The first out-of-order line; the rest of the file is then only scanned to say which kind.
   let anomaly: { line: number; sequence: number; expected: number } | null = null;
   let foundExpectedAt: number | null = null;
-  let result: VerifyResult | null = null;
+  let result: BundleProblem | null = null;
+
+  /** Takes the omitted run that starts where the chain has reached, if there is one. */
+  const takeRuns = () => {
+    for (let run = runs[runIndex]; run && expected !== null && run.from === expected; run = runs[runIndex]) {
+      omitted += run.to - run.from + 1;
+      expected = run.to + 1;
+      running = run.hash;
+      if (wanted.has(run.to)) wanted.set(run.to, run.hash);
+      previous = null;
+      runIndex += 1;
+    }
+  };
 
   try {
     for await (const line of lines) {
@@ -213,6 +385,7 @@ export async function verifyBundle(dir: string, options: VerifyOptions = {}): Pr
         if (foundExpectedAt === null && sequenceOf(line) === anomaly.expected) foundExpectedAt = lineNo;
         continue;
       }
+      takeRuns();
       const where = `audit.ndjson:${lineNo}`;
       let entry: AuditEntry;
       try {
@@ -242,15 +415,16 @@ export async function verifyBundle(dir: string, options: VerifyOptions = {}): Pr
         continue;
       }
       if (entry.prevHash !== running) {
-        if (previous && chainHash(entry) === entry.hash) {
+        const before = previous as AuditEntry | null;
+        if (before && chainHash(entry) === entry.hash) {
           // This line is intact and chains to the original previous entry: that one was
           // changed and given a recomputed hash.
           result = bad(
             'changed',
             `audit.ndjson:${lineNo - 1}`,
-            `seq ${previous.sequence} was altered (line ${lineNo} still chains to its original hash)`,
+            `seq ${before.sequence} was altered (line ${lineNo} still chains to its original hash)`,
           );
-        } else if (lineNo === 1) {
+        } else if (lineNo === 1 && runIndex === 0) {
           result = bad(
             'manifest mismatch',
             where,
@@ -260,7 +434,7 @@ export async function verifyBundle(dir: string, options: VerifyOptions = {}): Pr
           result = bad(
             'changed',
             where,
-            `seq ${entry.sequence}: previous hash does not match line ${lineNo - 1}`,
+            `seq ${entry.sequence}: previous hash does not match the entry before it`,
           );
         }
         break;
@@ -270,11 +444,13 @@ export async function verifyBundle(dir: string, options: VerifyOptions = {}): Pr
         break;
       }
       seen.add(entry.sequence);
+      if (wanted.has(entry.sequence)) wanted.set(entry.sequence, entry.hash);
       running = entry.hash;
       previous = entry;
       expected += 1;
       count += 1;
     }
+    if (!anomaly && !result) takeRuns();
   } catch (error) {
     if ((error as { code?: unknown }).code === 'ENOENT') {
       return bad('missing', 'audit.ndjson', 'audit.ndjson is missing');
@@ -299,23 +475,31 @@ export async function verifyBundle(dir: string, options: VerifyOptions = {}): Pr
     }
     return bad('reordered', where, `seq ${anomaly.sequence} where seq ${anomaly.expected} was expected`);
   }
-
-  if (count < manifest.entries) {
-    const after = previous ? `after seq ${previous.sequence} (line ${lineNo})` : 'all';
+  if (runIndex < runs.length) {
+    return bad(
+      'changed',
+      `omitted.ndjson:${runIndex + 1}`,
+      `the omitted run seq ${runs[runIndex]?.from}..${runs[runIndex]?.to} does not fit the chain`,
+    );
+  }
+  const reached = expected === null ? null : expected - 1;
+  if (manifest.lastSequence !== null && (reached ?? 0) < manifest.lastSequence) {
+    const lastSeen = previous as AuditEntry | null;
+    const after = lastSeen ? `after seq ${lastSeen.sequence} (line ${lineNo})` : `from seq ${expected}`;
     return bad(
       'missing',
       `audit.ndjson:${lineNo + 1}`,
-      `entries ${after} are missing: the manifest lists ${manifest.entries} up to seq ${manifest.lastSequence}`,
+      `entries ${after} are missing: the manifest covers up to seq ${manifest.lastSequence}`,
     );
   }
   if (running !== manifest.chainHead) {
     return bad('changed', `audit.ndjson:${lineNo}`, `the last entry's hash is not the manifest's chain head`);
   }
-  if (count !== manifest.entries) {
+  if (count !== manifest.entries || omitted !== manifest.omitted) {
     return bad(
       'manifest mismatch',
       'manifest.json',
-      `${count} entries, the manifest says ${manifest.entries}`,
+      `${count} entries and ${omitted} left out, the manifest says ${manifest.entries} and ${manifest.omitted}`,
     );
   }
   if (hash.digest('hex') !== manifest.files['audit.ndjson'].sha256) {
@@ -325,13 +509,147 @@ export async function verifyBundle(dir: string, options: VerifyOptions = {}): Pr
       'the file digest differs from the manifest (bytes changed)',
     );
   }
-  const csv = await csvProblem(dir, manifest);
-  if (csv) return csv;
+  return null;
+}
+
+/** One problem as a line of text: `audit.ndjson:7: changed: seq 7: content does not match its hash`. */
+export function problemText(p: BundleProblem): string {
+  return `${p.where}: ${p.problem}: ${p.reason}`;
+}
+
+export type SeriesProblemKind = 'not intact' | 'workstation' | 'gap' | 'bundle missing' | 'diverged';
+
+export interface SeriesProblem {
+  readonly problem: SeriesProblemKind;
+  /** The bundle folders concerned (one or two). */
+  readonly between: readonly string[];
+  readonly reason: string;
+}
+
+export interface SeriesVerification {
+  readonly bundles: readonly BundleVerification[];
+  readonly continuous: boolean;
+  readonly firstSequence: number | null;
+  readonly lastSequence: number | null;
+  readonly problems: readonly SeriesProblem[];
+}
+
+/**
+ * Checks several bundles of one workstation as a series: each on its own, then that together
+ * they leave no entry out and tell one history (see the header for the rules).
+ */
+export async function verifySeries(
+  dirs: readonly string[],
+  options: Omit<VerifyOptions, 'collect'> = {},
+): Promise<SeriesVerification> {
+  const problems: SeriesProblem[] = [];
+  const manifests = dirs.map((dir) => ({ dir, manifest: readManifest(dir) }));
+  // Every sequence any bundle or link speaks of: each bundle reports its hash at those it covers.
+  const points = new Set<number>();
+  for (const { manifest } of manifests) {
+    if (typeof manifest === 'string' || manifest.firstSequence === null || manifest.lastSequence === null)
+      continue;
+    points.add(manifest.firstSequence - 1);
+    points.add(manifest.lastSequence);
+    if (manifest.previousBundle) points.add(manifest.previousBundle.lastSequence);
+  }
+  const claims = new Map<number, { hash: string; dir: string }>();
+  const bundles: BundleVerification[] = [];
+  for (const { dir, manifest } of manifests) {
+    const collect = new Map<number, string | null>();
+    if (typeof manifest !== 'string' && manifest.firstSequence !== null && manifest.lastSequence !== null) {
+      for (const p of points)
+        if (p >= manifest.firstSequence - 1 && p <= manifest.lastSequence) collect.set(p, null);
+    }
+    const result = await verifyBundle(dir, { ...options, collect });
+    bundles.push(result);
+    if (!result.intact) {
+      problems.push({
+        problem: 'not intact',
+        between: [dir],
+        reason: result.problems.map(problemText).join('; '),
+      });
+      continue;
+    }
+    for (const [seq, hash] of collect) {
+      if (hash === null) continue;
+      const prior = claims.get(seq);
+      if (prior && prior.hash !== hash) {
+        problems.push({
+          problem: 'diverged',
+          between: [prior.dir, dir],
+          reason: `the two bundles disagree about seq ${seq}: entries were changed, removed or re-chained between the exports`,
+        });
+      } else if (!prior) claims.set(seq, { hash, dir });
+    }
+  }
+  bundles.sort(
+    (a, b) =>
+      (a.lastSequence ?? 0) - (b.lastSequence ?? 0) || (a.firstSequence ?? 0) - (b.firstSequence ?? 0),
+  );
+  const workstations = new Set(bundles.map((b) => b.signer?.workstation).filter((w) => w !== undefined));
+  if (workstations.size > 1) {
+    problems.push({
+      problem: 'workstation',
+      between: bundles.map((b) => b.dir),
+      reason: `the bundles come from different workstations (${[...workstations].join(', ')}); a series is one workstation's trail`,
+    });
+  }
+  const full = bundles.filter((b) => b.intact && b.kind === 'full' && b.lastSequence !== null);
+  // Coverage: from the first full bundle's start to the last one's end, every sequence is in one.
+  let reach: number | null = null;
+  let reachDir = '';
+  for (const b of full) {
+    const bFirst = b.firstSequence as number;
+    if (reach !== null && bFirst > reach + 1) {
+      problems.push({
+        problem: 'gap',
+        between: [reachDir, b.dir],
+        reason: `seq ${reach + 1}..${bFirst - 1} are in no bundle: a bundle is missing between these two, or entries were cut off`,
+      });
+    }
+    if (reach === null || (b.lastSequence as number) > reach) {
+      reach = b.lastSequence as number;
+      reachDir = b.dir;
+    }
+  }
+  // Links: each full bundle after the first names the full bundle exported before it.
+  full.forEach((b, i) => {
+    const before = full[i - 1];
+    if (!before) return;
+    const link = b.previousBundle;
+    if (!link) {
+      problems.push({
+        problem: 'bundle missing',
+        between: [before.dir, b.dir],
+        reason: `the later bundle names no earlier export, so the earlier one is not from the same trail`,
+      });
+    } else if (link.lastSequence > (before.lastSequence as number)) {
+      problems.push({
+        problem: 'bundle missing',
+        between: [before.dir, b.dir],
+        reason: `a bundle is missing: the later one follows an export that ended at seq ${link.lastSequence}, the earlier one ends at seq ${before.lastSequence}`,
+      });
+    } else if (link.lastSequence < (before.lastSequence as number)) {
+      problems.push({
+        problem: 'bundle missing',
+        between: [before.dir, b.dir],
+        reason: `the later bundle follows an export that ended at seq ${link.lastSequence}; the earlier one (to seq ${before.lastSequence}) is not in its line of exports`,
+      });
+    } else if (link.chainHead !== before.chainHead) {
+      problems.push({
+        problem: 'diverged',
+        between: [before.dir, b.dir],
+        reason: `the later bundle follows an export whose chain head at seq ${link.lastSequence} differs from the earlier bundle's`,
+      });
+    }
+  });
+  const sequences = bundles.filter((b) => b.firstSequence !== null && b.lastSequence !== null);
   return {
-    valid: true,
-    entries: count,
-    firstSequence: manifest.firstSequence,
-    lastSequence: manifest.lastSequence,
-    keyFingerprint: fingerprint,
+    bundles,
+    continuous: problems.length === 0 && bundles.length > 0,
+    firstSequence: sequences.length ? Math.min(...sequences.map((b) => b.firstSequence as number)) : null,
+    lastSequence: sequences.length ? Math.max(...sequences.map((b) => b.lastSequence as number)) : null,
+    problems,
   };
 }

@@ -8,7 +8,13 @@ export type WorkerRequest =
   | { readonly id: number; readonly op: 'open'; readonly file: string; readonly key: Uint8Array }
   | { readonly id: number; readonly op: 'append'; readonly entry: PendingEntry }
   | { readonly id: number; readonly op: 'search'; readonly query: AuditSearchQuery }
-  | { readonly id: number; readonly op: 'export'; readonly options: ExportOptions }
+  | {
+      readonly id: number;
+      readonly op: 'export';
+      readonly options: Omit<ExportOptions, 'signingKey'>;
+      /** The 32-byte export key seed, copied in for this export and wiped by the worker. */
+      readonly signingSeed: Uint8Array;
+    }
   | { readonly id: number; readonly op: 'close' };
 
 export interface WorkerResults {

@@ -1,20 +1,26 @@
-// `npm run --silent smsp -- audit export|verify|seed …`: the audit trail offline (issue 6).
-//   export --db FILE --key-file KEY --out DIR [--from ISO] [--to ISO]
-//   verify DIR [--trust FINGERPRINT]        (needs no database and no key)
+// `npm run --silent smsp -- audit export|verify|seed …`: the audit trail offline (issues 6, 12).
+//   export --db FILE --key-file KEY --out DIR [--signing-key-file FILE] [--from ISO] [--to ISO]
+//          [--user U] [--nhs-number N] [--event-type T] [--message-id M]   (any of these: filtered)
+//   verify DIR... [--trust FINGERPRINT]...  (needs no database and no key)
 //   seed --db FILE --key-file KEY --entries N   (training mode only)
-// Exit codes: 0 done / valid; 1 verification failed; 2 usage or operational error.
+// verify exit codes: 0 intact and signer trusted; 1 anything invalid (a bundle, or the series'
+// continuity); 2 usage or operational error; 3 intact but signer not trusted.
+import { dirname, join } from 'node:path';
 import { hostname, userInfo } from 'node:os';
 import { loadToolConfig } from '../config/sources';
 import { readKeyFile, readOrCreateKeyFile } from '../../native/sqlite';
+import type { AuditExportFilter } from '../../preload/contract';
 import { canonicalJson, localOffset } from '../audit/entry';
 import { exportBundle } from '../audit/export';
 import { seedEntries } from '../audit/seed';
+import { SIGNING_KEY_NAME, signingKeyFromSeed } from '../audit/signing-key';
 import { AuditStore } from '../audit/store';
-import { verifyBundle } from '../audit/verify';
+import { problemText, verifyBundle, verifySeries, type BundleVerification } from '../audit/verify';
 
 const USAGE = `usage:
-  smsp audit export --db FILE --key-file KEY --out DIR [--from ISO] [--to ISO]
-  smsp audit verify DIR [--trust FINGERPRINT]
+  smsp audit export --db FILE --key-file KEY --out DIR [--signing-key-file FILE] [--from ISO] [--to ISO]
+                    [--user U] [--nhs-number N] [--event-type T] [--message-id M]
+  smsp audit verify DIR... [--trust FINGERPRINT]...
   smsp audit seed --db FILE --key-file KEY --entries N`;
 
 class UsageError extends Error {}
@@ -22,23 +28,26 @@ class UsageError extends Error {}
 function parse(
   args: string[],
   flags: readonly string[],
-): { options: Map<string, string>; positional: string[] } {
+  repeatable: readonly string[] = [],
+): { options: Map<string, string>; lists: Map<string, string[]>; positional: string[] } {
   const options = new Map<string, string>();
+  const lists = new Map<string, string[]>();
   const positional: string[] = [];
   for (let i = 0; i < args.length; i += 1) {
     const arg = args[i] as string;
     if (arg.startsWith('--')) {
       const name = arg.slice(2);
       const value = args[i + 1];
-      if (!flags.includes(name)) throw new UsageError(`unknown option ${arg}`);
+      if (!flags.includes(name) && !repeatable.includes(name)) throw new UsageError(`unknown option ${arg}`);
       if (value === undefined) throw new UsageError(`${arg} needs a value`);
-      options.set(name, value);
+      if (repeatable.includes(name)) lists.set(name, [...(lists.get(name) ?? []), value]);
+      else options.set(name, value);
       i += 1;
     } else {
       positional.push(arg);
     }
   }
-  return { options, positional };
+  return { options, lists, positional };
 }
 
 function required(options: Map<string, string>, name: string): string {
@@ -67,14 +76,40 @@ function adminConfig() {
   return config;
 }
 
+/** The export signing key: a separate 0600 file, never the database (issue 12, finding 3). */
+function signingKeyFile(options: Map<string, string>, keyFile: string): string {
+  return options.get('signing-key-file') ?? join(dirname(keyFile), `${SIGNING_KEY_NAME}.key`);
+}
+
 async function runExport(args: string[]): Promise<number> {
-  const { options, positional } = parse(args, ['db', 'key-file', 'out', 'from', 'to']);
+  const { options, positional } = parse(args, [
+    'db',
+    'key-file',
+    'signing-key-file',
+    'out',
+    'from',
+    'to',
+    'user',
+    'nhs-number',
+    'event-type',
+    'message-id',
+  ]);
   if (positional.length > 0) throw new UsageError(`unexpected ${positional.join(' ')}`);
   const db = required(options, 'db');
   const out = required(options, 'out');
   const from = isoOption(options, 'from');
   const to = isoOption(options, 'to');
-  const key = readKeyFile(required(options, 'key-file'));
+  const filter: AuditExportFilter = {
+    ...(options.has('user') ? { user: options.get('user') } : {}),
+    ...(options.has('nhs-number') ? { nhsNumber: options.get('nhs-number') } : {}),
+    ...(options.has('event-type') ? { eventType: options.get('event-type') } : {}),
+    ...(options.has('message-id') ? { messageId: options.get('message-id') } : {}),
+  };
+  const keyFile = required(options, 'key-file');
+  const seed = readOrCreateKeyFile(signingKeyFile(options, keyFile));
+  const signingKey = signingKeyFromSeed(seed);
+  seed.fill(0);
+  const key = readKeyFile(keyFile);
   const store = AuditStore.open(db, key);
   key.fill(0);
   try {
@@ -105,14 +140,23 @@ async function runExport(args: string[]): Promise<number> {
           osUser: userInfo().username,
           from: from ?? null,
           to: to ?? null,
+          filter,
         }),
       },
     ]);
-    const summary = exportBundle(store, { dir: out, range: { from, to }, workstation, exportedBy: null });
+    const summary = exportBundle(store, {
+      dir: out,
+      range: { from, to },
+      filter,
+      workstation,
+      exportedBy: null,
+      signingKey,
+    });
     const range =
       summary.firstSequence === null ? 'no entries' : `seq ${summary.firstSequence}..${summary.lastSequence}`;
+    const left = summary.kind === 'filtered' ? `, ${summary.omitted} left out by the filter` : '';
     process.stdout.write(
-      `exported ${summary.entries} entries (${range}) to ${summary.folder}\nkey fingerprint: ${summary.keyFingerprint}\n`,
+      `exported ${summary.entries} entries (${range}${left}) to ${summary.folder}\nkey fingerprint: ${summary.keyFingerprint}\n`,
     );
     return 0;
   } finally {
@@ -120,19 +164,46 @@ async function runExport(args: string[]): Promise<number> {
   }
 }
 
+/** `valid: …`, `signature intact, signer not trusted: …` or `invalid: …` for one bundle. */
+function resultLine(v: BundleVerification): string {
+  if (!v.intact) return `invalid: ${v.problems.map(problemText).join('; ')}`;
+  const range = v.firstSequence === null ? 'none' : `${v.firstSequence}..${v.lastSequence}`;
+  const left = v.kind === 'filtered' ? ` (${v.omitted} left out by the filter)` : '';
+  const what = `${v.entries} entries${left}, seq ${range}`;
+  return v.trusted ? `valid: ${what}` : `signature intact, signer not trusted: ${what}`;
+}
+
+function signerLine(v: BundleVerification): string {
+  const s = v.signer;
+  return s
+    ? `signer: ${s.fingerprint} workstation: ${s.workstation} key: ${s.keyId}`
+    : 'signer: unknown workstation: unknown key: unknown';
+}
+
 async function runVerify(args: string[]): Promise<number> {
-  const { options, positional } = parse(args, ['trust']);
-  const [dir, ...rest] = positional;
-  if (!dir || rest.length > 0) throw new UsageError('verify takes one folder');
-  const trust = options.get('trust');
-  const result = await verifyBundle(dir, trust === undefined ? {} : { trust });
-  if (result.valid) {
-    const range = result.firstSequence === null ? 'none' : `${result.firstSequence}..${result.lastSequence}`;
-    process.stdout.write(`valid: ${result.entries} entries, seq ${range}\n`);
-    return 0;
+  const { lists, positional } = parse(args, [], ['trust']);
+  if (positional.length === 0) throw new UsageError('verify takes one or more bundle folders');
+  // Why: without a trusted fingerprint anyone's re-signed bundle would pass (finding 2).
+  const trusted = [...(lists.get('trust') ?? []), ...adminConfig().audit.trustedSigners];
+  if (positional.length === 1) {
+    const result = await verifyBundle(positional[0] as string, { trusted });
+    process.stdout.write(`${signerLine(result)}\n${resultLine(result)}\n`);
+    return !result.intact ? 1 : result.trusted ? 0 : 3;
   }
-  process.stdout.write(`invalid: ${result.where}: ${result.problem}: ${result.reason}\n`);
-  return 1;
+  const series = await verifySeries(positional, { trusted });
+  for (const b of series.bundles) process.stdout.write(`${signerLine(b)}\n${b.dir}: ${resultLine(b)}\n`);
+  const span = series.firstSequence === null ? 'none' : `${series.firstSequence}..${series.lastSequence}`;
+  const seriesProblems = series.problems.filter((p) => p.problem !== 'not intact');
+  process.stdout.write(
+    series.continuous
+      ? `continuity: unbroken: seq ${span} in ${series.bundles.length} bundles\n`
+      : `continuity: broken: ${
+          seriesProblems.map((p) => `${p.problem}: ${p.between.join(' → ')}: ${p.reason}`).join('; ') ||
+          'a bundle is not intact'
+        }\n`,
+  );
+  if (!series.continuous) return 1;
+  return series.bundles.every((b) => b.trusted) ? 0 : 3;
 }
 
 async function runSeed(args: string[]): Promise<number> {

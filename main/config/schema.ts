@@ -29,6 +29,24 @@ export const AuditConfig = z
     dir: z.string().min(1).optional(),
     /** Linux without a keyring offers only a plain-text key store; clinical use then needs explicit consent. */
     allowBasicTextKeyStore: z.boolean().default(false),
+    /**
+     * Folder of the append-only witness file of signed checkpoints (issue 12). Default: beside the
+     * audit folder, never inside it (`<audit folder>-witness`).
+     */
+    witnessDir: z.string().min(1).optional(),
+    /** Export key fingerprints `smsp audit verify` trusts without `--trust` (several: keys rotate). */
+    trustedSigners: z
+      .array(
+        z
+          .string()
+          .regex(
+            /^(sha256:)?[0-9a-fA-F]{2}(:?[0-9a-fA-F]{2}){31}$/,
+            'a fingerprint is 64 hex digits (SHA-256)',
+          ),
+      )
+      .default([]),
+    /** Clock skew (against Spine's Date header) beyond which the user is told and entries say so. */
+    maxClockSkewSeconds: z.number().int().min(1).max(3600).default(60),
   })
   .strict();
 

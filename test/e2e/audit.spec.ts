@@ -58,9 +58,9 @@ test('the governance lead searches the trail and exports a bundle that verifies 
   const folder = (await done.locator('code').first().textContent()) ?? '';
   const fingerprint = (await done.locator('code').nth(1).textContent()) ?? '';
   await shot(page, 'audit-exported');
-  const verdict = await verifyBundle(folder, { trust: fingerprint });
-  expect(verdict).toMatchObject({ valid: true });
-  expect(verdict.valid && verdict.entries).toBeGreaterThan(2);
+  const verdict = await verifyBundle(folder, { trusted: [fingerprint] });
+  expect(verdict).toMatchObject({ intact: true, trusted: true });
+  expect(verdict.entries).toBeGreaterThan(2);
 });
 
 test('a pharmacist has no audit screen and main refuses the call', async ({ page, app }) => {

@@ -5,7 +5,8 @@ import { defineOperation } from '../operation';
 
 const isoInstant = z.iso.datetime({ offset: true });
 
-export const AuditSearchInput = z
+/** Which entries a search shows or a filtered export keeps (the same criteria for both). */
+export const AuditExportFilter = z
   .object({
     /** Matches the user's UUID exactly or part of their display name. */
     user: z.string().trim().min(1).max(100).optional(),
@@ -16,14 +17,18 @@ export const AuditSearchInput = z
     messageId: z.string().trim().min(1).max(100).optional(),
     /** Dotted event type, or a prefix ending in a dot (`session.`). */
     eventType: z.string().trim().min(1).max(64).optional(),
-    /** Inclusive lower bound, ISO 8601. */
-    from: isoInstant.optional(),
-    /** Exclusive upper bound, ISO 8601. */
-    to: isoInstant.optional(),
-    page: z.number().int().min(1).max(1_000_000).default(1),
-    pageSize: z.number().int().min(1).max(200).default(25),
   })
   .strict();
+export type AuditExportFilter = z.output<typeof AuditExportFilter>;
+
+export const AuditSearchInput = AuditExportFilter.extend({
+  /** Inclusive lower bound, ISO 8601. */
+  from: isoInstant.optional(),
+  /** Exclusive upper bound, ISO 8601. */
+  to: isoInstant.optional(),
+  page: z.number().int().min(1).max(1_000_000).default(1),
+  pageSize: z.number().int().min(1).max(200).default(25),
+}).strict();
 export type AuditSearchInput = z.input<typeof AuditSearchInput>;
 export type AuditSearchQuery = z.output<typeof AuditSearchInput>;
 
@@ -64,20 +69,46 @@ export type AuditPage = z.infer<typeof AuditPage>;
 
 export const AuditExportInput = z
   .object({
+    /**
+     * A time range is mapped to the smallest sequence range holding every entry stamped within
+     * it (issue 12: exports select by sequence, so a clock that went backwards leaves no gap).
+     */
     from: isoInstant.optional(),
     to: isoInstant.optional(),
+    /** Present: a filtered bundle (matching entries, plus the hash links of those left out). */
+    filter: AuditExportFilter.optional(),
   })
   .strict();
 export type AuditExportInput = z.input<typeof AuditExportInput>;
 
+/** Who signed a bundle, as `smsp audit verify` prints it. */
+export const AuditSigner = z.object({
+  fingerprint: z.string(),
+  workstation: z.string(),
+  keyId: z.string(),
+});
+export type AuditSigner = z.infer<typeof AuditSigner>;
+
 export const AuditExportResult = z.object({
   /** Folder on this workstation holding audit.ndjson, audit.csv and manifest.json. */
   folder: z.string(),
+  kind: z.enum(['full', 'filtered']),
   entries: z.number().int().nonnegative(),
+  /** The sequence range covered (a filtered bundle accounts for the entries it leaves out). */
   firstSequence: z.number().int().positive().nullable(),
   lastSequence: z.number().int().positive().nullable(),
   /** SHA-256 fingerprint of the workstation's export signing key, for `audit verify --trust`. */
   keyFingerprint: z.string(),
+  /** The bundle as the offline verifier sees it, checked right after writing (issue 12). */
+  verification: z.object({
+    intact: z.boolean(),
+    /** The signer is this workstation's current key or on the administrator's trust list. */
+    trusted: z.boolean(),
+    entries: z.number().int().nonnegative(),
+    signer: AuditSigner.nullable(),
+    /** Each in words: where and what is wrong. Empty when intact. */
+    problems: z.array(z.string()),
+  }),
 });
 export type AuditExportResult = z.infer<typeof AuditExportResult>;
 

@@ -49,8 +49,9 @@ describe('smsp audit', () => {
     // The export records itself first: 500 seeded + 1.
     expect(exported.out).toMatch(/^exported 501 entries \(seq 1\.\.501\)/);
     const fingerprint = /key fingerprint: ([0-9a-f]{64})/.exec(exported.out)?.[1];
-    expect(await verifyBundle(out, { trust: fingerprint ?? '' })).toMatchObject({
-      valid: true,
+    expect(await verifyBundle(out, { trusted: [fingerprint ?? ''] })).toMatchObject({
+      intact: true,
+      trusted: true,
       entries: 501,
     });
   });

@@ -1,8 +1,8 @@
 // Export bundles and the offline verifier: an intact bundle verifies; every kind of tampering
-// (changed, missing, reordered, extra, manifest mismatch, bad signature, untrusted key) is
-// reported with the first bad line and why.
+// (changed, missing, reordered, extra, manifest mismatch, bad signature) is reported with the
+// first bad line and why; a bundle signed by a key not trusted is intact but not trusted.
 import { execFileSync } from 'node:child_process';
-import { generateKeyPairSync, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -10,7 +10,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chainHash, type AuditEntry } from '../../../main/audit/entry';
 import { exportBundle } from '../../../main/audit/export';
 import { fromAuditEvent, toAuditEvent } from '../../../main/audit/fhir';
-import { fingerprintOf, signManifest, type Manifest } from '../../../main/audit/manifest';
+import { signManifest, type Manifest } from '../../../main/audit/manifest';
+import { signingKeyFromSeed } from '../../../main/audit/signing-key';
 import { seedEntries } from '../../../main/audit/seed';
 import { AuditStore } from '../../../main/audit/store';
 import { parallelIntact, verifyBundle } from '../../../main/audit/verify';
@@ -19,8 +20,8 @@ import { checkChunk } from '../../../main/audit/verify-worker';
 const root = resolve(import.meta.dirname, '..', '..', '..');
 let dir: string;
 let bundle: string;
-let privatePkcs8: Buffer;
-let fingerprint: string;
+const signingKey = signingKeyFromSeed(randomBytes(32));
+const fingerprint = signingKey.fingerprint;
 const key = randomBytes(32);
 
 beforeAll(() => {
@@ -35,10 +36,10 @@ beforeAll(() => {
     range: {},
     workstation: 'PHARM-01',
     exportedBy: { userUuid: '555021939111', displayName: 'GOVERNANCE, Sam', roleProfileId: '555021940112' },
+    signingKey,
   });
   expect(summary).toMatchObject({ entries: 40, firstSequence: 1, lastSequence: 40 });
-  privatePkcs8 = store.exportKey().privatePkcs8;
-  fingerprint = summary.keyFingerprint;
+  expect(summary.keyFingerprint).toBe(fingerprint);
   store.close();
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -64,20 +65,21 @@ const lineOf = (entry: AuditEntry): string => JSON.stringify(toAuditEvent(entry)
 const resign = (manifest: Manifest, changes: Partial<Manifest>): Manifest => {
   const { signature: _s, ...body } = { ...manifest, ...changes };
   void _s;
-  return signManifest(body, privatePkcs8);
+  return signManifest(body, signingKey);
 };
 
 describe('audit export and verify', () => {
   it('verifies an intact bundle, trusting its fingerprint', async () => {
-    expect(await verifyBundle(bundle, { trust: fingerprint })).toMatchObject({
-      valid: true,
+    expect(await verifyBundle(bundle, { trusted: [fingerprint] })).toMatchObject({
+      intact: true,
+      trusted: true,
       entries: 40,
       firstSequence: 1,
       lastSequence: 40,
     });
   });
 
-  it('prints "valid: N entries, seq A..B" and exits 0 from the command line, exits 1 naming the bad line', () => {
+  it('prints the signer and "valid: N entries, seq A..B", exits 0 from the command line, exits 1 naming the bad line', () => {
     const smsp = (args: string[]) => {
       try {
         return {
@@ -91,14 +93,16 @@ describe('audit export and verify', () => {
     };
     expect(smsp(['verify', bundle, '--trust', fingerprint])).toEqual({
       code: 0,
-      out: 'valid: 40 entries, seq 1..40\n',
+      out: `signer: ${fingerprint} workstation: PHARM-01 key: ${fingerprint.slice(0, 16)}\nvalid: 40 entries, seq 1..40\n`,
     });
     const broken = tampered(({ lines }) => ({
       lines: lines.map((l, i) => (i === 6 ? l.replace('PHARM-01', 'PHARM-02') : l)),
     }));
     const result = smsp(['verify', broken]);
     expect(result.code).toBe(1);
-    expect(result.out).toMatch(/^invalid: audit\.ndjson:7: changed: /);
+    expect(result.out).toMatch(
+      /^signer: [0-9a-f]{64} workstation: PHARM-01 key: [0-9a-f]{16}\ninvalid: audit\.ndjson:7: changed: /,
+    );
   });
 
   it('names a changed line', async () => {
@@ -108,9 +112,8 @@ describe('audit export and verify', () => {
       ),
     }));
     expect(await verifyBundle(copy)).toMatchObject({
-      valid: false,
-      problem: 'changed',
-      where: 'audit.ndjson:10',
+      intact: false,
+      problems: [{ problem: 'changed', where: 'audit.ndjson:10' }],
     });
   });
 
@@ -120,9 +123,8 @@ describe('audit export and verify', () => {
       return { lines: lines.map((l, i) => (i === 9 ? lineOf({ ...altered, hash: chainHash(altered) }) : l)) };
     });
     expect(await verifyBundle(copy)).toMatchObject({
-      valid: false,
-      problem: 'changed',
-      where: 'audit.ndjson:10',
+      intact: false,
+      problems: [{ problem: 'changed', where: 'audit.ndjson:10' }],
     });
   });
 
@@ -131,22 +133,23 @@ describe('audit export and verify', () => {
       lines: lines.map((l, i) => (i === 3 ? '{"resourceType":' : l)),
     }));
     expect(await verifyBundle(copy)).toMatchObject({
-      valid: false,
-      problem: 'changed',
-      where: 'audit.ndjson:4',
+      intact: false,
+      problems: [{ problem: 'changed', where: 'audit.ndjson:4' }],
     });
   });
 
   it('detects a missing line in the middle and at the end', async () => {
     const middle = tampered(({ lines }) => ({ lines: lines.filter((_, i) => i !== 19) }));
     const result = await verifyBundle(middle);
-    expect(result).toMatchObject({ valid: false, problem: 'missing', where: 'audit.ndjson:20' });
-    expect(result.valid ? '' : result.reason).toMatch(/seq 20 is missing/);
+    expect(result).toMatchObject({
+      intact: false,
+      problems: [{ problem: 'missing', where: 'audit.ndjson:20' }],
+    });
+    expect(result.problems[0]?.reason).toMatch(/seq 20 is missing/);
     const end = tampered(({ lines }) => ({ lines: lines.slice(0, -1) }));
     expect(await verifyBundle(end)).toMatchObject({
-      valid: false,
-      problem: 'missing',
-      where: 'audit.ndjson:40',
+      intact: false,
+      problems: [{ problem: 'missing', where: 'audit.ndjson:40' }],
     });
   });
 
@@ -157,8 +160,11 @@ describe('audit export and verify', () => {
       return { lines: swapped };
     });
     const result = await verifyBundle(copy);
-    expect(result).toMatchObject({ valid: false, problem: 'reordered', where: 'audit.ndjson:15' });
-    expect(result.valid ? '' : result.reason).toMatch(/seq 15 is at line 16/);
+    expect(result).toMatchObject({
+      intact: false,
+      problems: [{ problem: 'reordered', where: 'audit.ndjson:15' }],
+    });
+    expect(result.problems[0]?.reason).toMatch(/seq 15 is at line 16/);
   });
 
   it('detects an extra line, repeated or appended with a valid hash', async () => {
@@ -166,9 +172,8 @@ describe('audit export and verify', () => {
       lines: [...lines.slice(0, 11), lines[10] as string, ...lines.slice(11)],
     }));
     expect(await verifyBundle(repeated)).toMatchObject({
-      valid: false,
-      problem: 'extra',
-      where: 'audit.ndjson:12',
+      intact: false,
+      problems: [{ problem: 'extra', where: 'audit.ndjson:12' }],
     });
     const appended = tampered(({ lines }) => {
       const last = entryAt(lines, lines.length - 1);
@@ -176,9 +181,8 @@ describe('audit export and verify', () => {
       return { lines: [...lines, lineOf({ ...forged, hash: chainHash(forged) })] };
     });
     expect(await verifyBundle(appended)).toMatchObject({
-      valid: false,
-      problem: 'extra',
-      where: 'audit.ndjson:41',
+      intact: false,
+      problems: [{ problem: 'extra', where: 'audit.ndjson:41' }],
     });
   });
 
@@ -187,38 +191,41 @@ describe('audit export and verify', () => {
       manifest: resign(manifest, { previousHash: 'a'.repeat(64) }),
     }));
     expect(await verifyBundle(copy)).toMatchObject({
-      valid: false,
-      problem: 'manifest mismatch',
-      where: 'audit.ndjson:1',
+      intact: false,
+      problems: [{ problem: 'manifest mismatch', where: 'audit.ndjson:1' }],
     });
   });
 
   it('detects an edited manifest (bad signature)', async () => {
     const copy = tampered(({ manifest }) => ({ manifest: { ...manifest, entries: 39, lastSequence: 39 } }));
     expect(await verifyBundle(copy)).toMatchObject({
-      valid: false,
-      problem: 'bad signature',
-      where: 'manifest.json',
+      intact: false,
+      problems: [{ problem: 'bad signature', where: 'manifest.json' }],
     });
   });
 
-  it('detects a bundle re-signed with another key when a fingerprint is trusted', async () => {
-    const other = generateKeyPairSync('ed25519');
-    const spki = other.publicKey.export({ format: 'der', type: 'spki' });
+  it('reports a bundle re-signed with another key as intact but not trusted, naming the other signer', async () => {
+    const other = signingKeyFromSeed(randomBytes(32));
     const copy = tampered(({ manifest }) => {
       const { signature: _s, ...body } = manifest;
       void _s;
       return {
         manifest: signManifest(
-          { ...body, publicKey: spki.toString('base64'), keyFingerprint: fingerprintOf(spki) },
-          other.privateKey.export({ format: 'der', type: 'pkcs8' }),
+          {
+            ...body,
+            publicKey: other.publicSpki.toString('base64'),
+            keyFingerprint: other.fingerprint,
+            keyId: other.keyId,
+          },
+          other,
         ),
       };
     });
-    expect(await verifyBundle(copy, { trust: fingerprint })).toMatchObject({
-      valid: false,
-      problem: 'untrusted key',
-      where: 'manifest.json',
+    expect(await verifyBundle(copy, { trusted: [fingerprint] })).toMatchObject({
+      intact: true,
+      trusted: false,
+      signer: { fingerprint: other.fingerprint, workstation: 'PHARM-01', keyId: other.keyId },
+      problems: [],
     });
   });
 
@@ -245,9 +252,8 @@ describe('audit export and verify', () => {
     const respaced = tampered(({ lines }) => ({ lines: lines.map((l) => `${l} `) }));
     expect(await check(respaced)).toBe(false);
     expect(await verifyBundle(respaced)).toMatchObject({
-      valid: false,
-      problem: 'manifest mismatch',
-      where: 'audit.ndjson',
+      intact: false,
+      problems: [{ problem: 'manifest mismatch', where: 'audit.ndjson' }],
     });
   });
 
@@ -274,7 +280,10 @@ describe('audit export and verify', () => {
     cpSync(bundle, copy, { recursive: true });
     const csv = readFileSync(join(copy, 'audit.csv'), 'utf8');
     writeFileSync(join(copy, 'audit.csv'), csv.replace('LOCUM', 'LOCAL'));
-    expect(await verifyBundle(copy)).toMatchObject({ valid: false, problem: 'changed', where: 'audit.csv' });
+    expect(await verifyBundle(copy)).toMatchObject({
+      intact: false,
+      problems: [{ problem: 'changed', where: 'audit.csv' }],
+    });
   });
 
   it('exports only the requested time range, verifiable on its own', async () => {
@@ -289,13 +298,18 @@ describe('audit export and verify', () => {
         range: { from, to },
         workstation: 'PHARM-01',
         exportedBy: null,
+        signingKey,
       });
       expect(summary).toMatchObject({ entries: 10, firstSequence: 11, lastSequence: 20 });
-      expect(await verifyBundle(out, { trust: fingerprint })).toMatchObject({ valid: true, entries: 10 });
+      expect(await verifyBundle(out, { trusted: [fingerprint] })).toMatchObject({
+        intact: true,
+        trusted: true,
+        entries: 10,
+      });
       const manifest = JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8')) as Manifest;
       expect(manifest.previousHash).toBe(all[9]?.hash);
       expect(() =>
-        exportBundle(store, { dir: out, range: {}, workstation: 'PHARM-01', exportedBy: null }),
+        exportBundle(store, { dir: out, range: {}, workstation: 'PHARM-01', exportedBy: null, signingKey }),
       ).toThrow(/not empty/);
     } finally {
       store.close();

@@ -96,8 +96,16 @@ describe('audit handlers', () => {
     const bundle = AuditExportResult.parse(exported.ok ? exported.value : null);
     // 30 views, 2 searches and the export entry, committed before the bundle was written.
     expect(bundle.entries).toBe(33);
-    const verdict = await verifyBundle(bundle.folder, { trust: bundle.keyFingerprint });
-    expect(verdict).toMatchObject({ valid: true, entries: 33 });
+    const verdict = await verifyBundle(bundle.folder, { trusted: [bundle.keyFingerprint] });
+    expect(verdict).toMatchObject({ intact: true, trusted: true, entries: 33 });
+    // The in-app result carries the same verdict the offline verifier gives.
+    expect(bundle.verification).toEqual({
+      intact: true,
+      trusted: true,
+      entries: 33,
+      signer: verdict.signer,
+      problems: [],
+    });
   });
 
   it('rejects malformed criteria before the handler', async () => {
