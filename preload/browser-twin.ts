@@ -1,25 +1,57 @@
 // The browser twin of the preload: gives a page served by the test host the same `window.smsp`,
-// carried over the host's loopback channel. The per-launch secret arrives in the URL fragment
-// (never sent to a server), is kept for this tab only, and is removed from the address bar.
+// carried over the host's loopback channel. The page's address carries a single-use launch token
+// (in the fragment, never sent to a server, and removed from the address bar at once); the twin
+// exchanges it once for the per-launch secret, which it keeps for this tab only. The secret itself
+// is never in an address, so never on a command line or in a log (issue 12 finding 7).
 import { createBridge } from './bridge';
 
 const invokePath = '/__smsp/invoke';
 const eventsPath = '/__smsp/events';
+const sessionPath = '/__smsp/session';
 const storageKey = 'smsp.secret';
 
-function takeSecret(): string {
-  const match = /(?:^#|&)smsp=([0-9a-f]{64})/.exec(window.location.hash);
-  if (match?.[1]) {
-    window.sessionStorage.setItem(storageKey, match[1]);
-    window.history.replaceState(null, '', window.location.pathname + window.location.search);
-    return match[1];
-  }
-  return window.sessionStorage.getItem(storageKey) ?? '';
+function takeLaunchToken(): string | null {
+  const match = /(?:^#|&)launch=([0-9a-f]{64})/.exec(window.location.hash);
+  if (!match?.[1]) return null;
+  window.history.replaceState(null, '', window.location.pathname + window.location.search);
+  return match[1];
 }
 
-const secret = takeSecret();
+async function exchange(token: string): Promise<string | null> {
+  try {
+    const response = await fetch(sessionPath, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ token }),
+      credentials: 'omit',
+      cache: 'no-store',
+    });
+    if (!response.ok) return null;
+    const body = (await response.json()) as { secret?: unknown };
+    return typeof body.secret === 'string' && /^[0-9a-f]{64}$/.test(body.secret) ? body.secret : null;
+  } catch {
+    return null;
+  }
+}
 
-function connectEvents(listener: (event: string, payload: unknown) => void, attempt = 0): void {
+/** The secret: from a fresh launch token, else the one this tab already holds (a reload). */
+const secretReady: Promise<string> = (async () => {
+  const token = takeLaunchToken();
+  const exchanged = token ? await exchange(token) : null;
+  if (exchanged) {
+    window.sessionStorage.setItem(storageKey, exchanged);
+    return exchanged;
+  }
+  return window.sessionStorage.getItem(storageKey) ?? '';
+})();
+
+async function connectEvents(
+  listener: (event: string, payload: unknown) => void,
+  attempt = 0,
+): Promise<void> {
+  const secret = await secretReady;
+  // Without a secret the host would only refuse the socket: do not knock.
+  if (!secret) return;
   const url = `${window.location.protocol === 'https:' ? 'wss' : 'ws'}://${window.location.host}${eventsPath}`;
   const socket = new WebSocket(url, ['smsp', `smsp.${secret}`]);
   socket.addEventListener('message', (message) => {
@@ -31,12 +63,13 @@ function connectEvents(listener: (event: string, payload: unknown) => void, atte
     }
   });
   socket.addEventListener('close', () => {
-    if (attempt < 20) window.setTimeout(() => connectEvents(listener, attempt + 1), 500);
+    if (attempt < 20) window.setTimeout(() => void connectEvents(listener, attempt + 1), 500);
   });
 }
 
 const bridge = createBridge({
   invoke: async (operation, input) => {
+    const secret = await secretReady;
     const response = await fetch(invokePath, {
       method: 'POST',
       headers: { 'Content-Type': 'application/json', 'X-SMSP-Secret': secret },
@@ -46,7 +79,7 @@ const bridge = createBridge({
     });
     return response.json();
   },
-  subscribe: (listener) => connectEvents(listener),
+  subscribe: (listener) => void connectEvents(listener),
 });
 
 Object.defineProperty(window, 'smsp', {

@@ -1,5 +1,6 @@
 // The app as a newcomer first meets it: training marker, misuse warning, then the smartcard
-// prompt; and the bridge refuses anyone without the launch secret.
+// prompt; and the bridge refuses anyone without the launch secret (the address carries only a
+// single-use launch token, exchanged once for it).
 import { test, expect, openApp } from './fixtures';
 
 test('shows the TRAINING marker and the misuse warning at start-up, then asks for a smartcard', async ({
@@ -23,7 +24,7 @@ test('shows the TRAINING marker and the misuse warning at start-up, then asks fo
 test('keeps the secret out of the address bar and out of reach of page scripts', async ({ page, app }) => {
   await page.goto(app.launchUrl);
   await expect(page.getByRole('button', { name: 'I understand' })).toBeVisible();
-  expect(page.url()).not.toContain('smsp=');
+  expect(page.url()).not.toContain('launch=');
   const replaced = await page.evaluate(() => {
     try {
       (window as unknown as { smsp: unknown }).smsp = { invoke: () => 'forged' };

@@ -18,13 +18,19 @@ const unavailable = async (): Promise<never> => {
   throw new Error('no Spine in unit tests');
 };
 
-export function testRuntime(config: Partial<AppConfig> = {}): TestRuntime {
+/** `audit`: a real trail to write through to (what is recorded is still kept in `audited`). */
+export function testRuntime(
+  config: Partial<AppConfig> = {},
+  options: { audit?: AuditSink } = {},
+): TestRuntime {
   const audited: AuditEventInput[] = [];
+  const through = options.audit;
   const audit: AuditSink = {
     record: async (event) => {
       audited.push(event);
-      return { sequence: audited.length };
+      return through ? through.record(event) : { sequence: audited.length };
     },
+    ...(through?.reader ? { reader: through.reader } : {}),
   };
   let subject: RbacSubject | null = null;
   const state = (): AuthState => ({

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { hostPaths, startHost, type RunningHost } from '../../../main/host/server';
+import { hostPaths, startHost, type HostOptions, type RunningHost } from '../../../main/host/server';
 import { testRuntime, type TestRuntime } from '../../support/runtime';
 
 const hosts: RunningHost[] = [];
@@ -13,7 +13,13 @@ afterEach(async () => {
   await Promise.all(hosts.splice(0).map((host) => host.close()));
 });
 
-async function start(runtime: TestRuntime = testRuntime()) {
+/** Closes the host now (writing its last burst of refusals to the audit trail). */
+async function closed(host: RunningHost): Promise<void> {
+  hosts.splice(hosts.indexOf(host), 1);
+  await host.close();
+}
+
+async function start(runtime: TestRuntime = testRuntime(), extra: Partial<HostOptions> = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'smsp-host-'));
   mkdirSync(join(dir, 'renderer'));
   writeFileSync(
@@ -25,6 +31,7 @@ async function start(runtime: TestRuntime = testRuntime()) {
     runtime,
     rendererDir: join(dir, 'renderer'),
     twinFile: join(dir, 'twin.js'),
+    ...extra,
   });
   hosts.push(host);
   return { host, runtime };
@@ -46,7 +53,7 @@ describe('test host', () => {
     const { host } = await start();
     expect(host.origin).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
     expect(host.secret).toMatch(/^[0-9a-f]{64}$/);
-    expect(host.launchUrl).toBe(`${host.origin}/#smsp=${host.secret}`);
+    expect(host.launchUrl).toMatch(new RegExp(`^${host.origin}/#launch=[0-9a-f]{64}$`));
   });
 
   it('answers a call that carries the secret from its own origin', async () => {
@@ -70,6 +77,7 @@ describe('test host', () => {
     const response = await call(host, headers(host));
     expect(response.status).toBe(401);
     expect(await response.json()).toMatchObject({ ok: false, error: { code: 'NOT_AUTHORISED' } });
+    await closed(host);
     expect(runtime.audited).toContainEqual(
       expect.objectContaining({ type: 'bridge.refused', outcome: 'refused' }),
     );
@@ -118,7 +126,10 @@ describe('test host', () => {
     runtime.services.events.emit('card.inserted', { label: 'PHARMACIST' });
     expect(await received).toEqual({ event: 'card.inserted', payload: { label: 'PHARMACIST' } });
     socket.close();
-    expect(runtime.audited.filter((entry) => entry.type === 'bridge.refused')).toHaveLength(1);
+    await closed(host);
+    const entries = runtime.audited.filter((entry) => entry.type === 'bridge.refused');
+    expect(entries).toHaveLength(1);
+    expect(entries[0]?.detail).toMatchObject({ count: 1, reasons: { events: 1 } });
   });
 
   it('refuses a live-environment configuration', async () => {
