@@ -5,6 +5,8 @@
 import { useEffect, useRef, useState } from 'react';
 import type { AppInfo } from '../preload/contract';
 import { invoke, useAuthState } from './lib/api';
+import { focusMainHeading } from './lib/focus';
+import { useStickyOffsets } from './lib/sticky-offsets';
 import { TrainingMarker } from './components/training-marker';
 import { MisuseWarning } from './components/misuse-warning';
 import { RbacBanner } from './components/rbac-banner';
@@ -25,6 +27,30 @@ export function App() {
   const auth = useAuthState();
   const lastActivity = useRef(0);
   const working = auth?.stage === 'role-selected';
+  useStickyOffsets();
+
+  // Each screen of the shell opens at the top with focus on its heading (issue 13) — unless the
+  // screen put focus in one of its own fields (the passcode box), where the user types next.
+  const shellScreen = problem
+    ? 'problem'
+    : !info || !auth
+      ? 'starting'
+      : !accepted
+        ? 'warning'
+        : auth.stage === 'role-selected' && auth.user
+          ? `workspace:${auth.user.uuid}`
+          : auth.stage === 'locked'
+            ? 'locked'
+            : `login:${auth.stage === 'authenticating' ? 'card-present' : auth.stage}`;
+  useEffect(() => {
+    const main = document.getElementById('maincontent');
+    const active = document.activeElement;
+    if (main && active instanceof HTMLElement && active !== main && main.contains(active)) {
+      window.scrollTo(0, 0);
+      return;
+    }
+    focusMainHeading();
+  }, [shellScreen]);
 
   useEffect(() => {
     void invoke('app.info', {}).then((result) => {
@@ -88,6 +114,17 @@ export function App() {
   const training = info?.environment === 'training';
   return (
     <div className={training ? 'app-shell app-shell--training' : 'app-shell'}>
+      <a
+        className="nhsuk-skip-link app-skip-link"
+        href="#maincontent"
+        onClick={(event) => {
+          // The hash alone scrolls but leaves focus behind; move both.
+          event.preventDefault();
+          focusMainHeading();
+        }}
+      >
+        Skip to main content
+      </a>
       {training ? <TrainingMarker /> : null}
       {screen}
       {training && accepted ? (

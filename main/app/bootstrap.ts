@@ -3,7 +3,7 @@
 import type { AppConfig } from '../config/schema';
 import type { Logger } from '../log/logger';
 import { EventBus } from '../api/event-bus';
-import { attachActor, openAuditTrail } from '../audit/trail';
+import { attachActor, attachPatientNames, openAuditTrail } from '../audit/trail';
 import { createSpineClient } from '../spine/client';
 import { createSession } from '../auth/session';
 import { createClinicalService } from '../clinical/service';
@@ -37,6 +37,7 @@ export async function bootstrapRuntime(options: BootstrapOptions): Promise<Runti
   // Every entry from here on names the signed-in user and role (MSCA-AUD-03/04).
   attachActor(audit, () => session.actor());
   const clinical = createClinicalService({ config, log, events, audit, session, spine });
+  attachPatientNames(audit, (nhsNumber) => clinical.patientName(nhsNumber));
   return createRuntime({
     config,
     host: platform.host,

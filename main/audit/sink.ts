@@ -37,6 +37,9 @@ export interface AuditActor {
   readonly roleProfileId: string | null;
   readonly jobRoleCode: string | null;
   readonly odsCode: string | null;
+  /** The role's and organisation's names, recorded with the codes so the review never looks them up. */
+  readonly roleName?: string | null;
+  readonly organisationName?: string | null;
 }
 
 export interface AuditReceipt {

@@ -31,6 +31,8 @@ export interface AuditTrail extends AuditSink {
   status(): AuditStatus;
   /** Where record() finds the acting user when an event does not name one. */
   setActorSource(source: () => AuditActor | null): void;
+  /** Where record() finds the name of the patient an entry concerns (the patient in context). */
+  setPatientNameSource(source: (nhsNumber: string) => string | null): void;
   close(): Promise<void>;
 }
 
@@ -45,6 +47,11 @@ export interface AuditTrailOptions {
 /** The integrator calls this in bootstrap once the session exists: attributes entries to its actor. */
 export function attachActor(trail: AuditTrail, source: () => AuditActor | null): void {
   trail.setActorSource(source);
+}
+
+/** The integrator calls this once the clinical service exists: entries name their patient. */
+export function attachPatientNames(trail: AuditTrail, source: (nhsNumber: string) => string | null): void {
+  trail.setPatientNameSource(source);
 }
 
 export const AUDIT_DB_FILE = 'audit.db';
@@ -66,6 +73,26 @@ export function unavailableMessage(code: string | null): string {
   return `The audit trail is unavailable (${why}), so clinical functions are stopped and no record is shown. Contact your IT service desk.`;
 }
 
+/**
+ * The entry's detail with the names of its role, organisation and patient as they were when it
+ * was written (issue 13): the privacy officer's review reads them from the entry, never from
+ * Spine or SDS, and a later rename does not rewrite history. Kept in the detail so the canonical
+ * encoding (and every hash) is unchanged.
+ */
+export function withNames(
+  event: AuditEventInput,
+  actor: AuditActor | null | undefined,
+  patientName: (nhsNumber: string) => string | null,
+): Readonly<Record<string, unknown>> | undefined {
+  const patient = event.nhsNumber ? patientName(event.nhsNumber) : null;
+  const names = {
+    ...(actor?.roleName ? { role: actor.roleName } : {}),
+    ...(actor?.organisationName ? { organisation: actor.organisationName } : {}),
+    ...(patient ? { patient } : {}),
+  };
+  return Object.keys(names).length > 0 ? { ...event.detail, names } : event.detail;
+}
+
 export async function openAuditTrail(options: AuditTrailOptions): Promise<AuditTrail> {
   const { config, log, events } = options;
   const dir = config.audit.dir ?? options.dataDir;
@@ -77,6 +104,7 @@ export async function openAuditTrail(options: AuditTrailOptions): Promise<AuditT
   let worker: AuditWorker | null = null;
   let closing = false;
   let actorSource: () => AuditActor | null = () => null;
+  let patientNameSource: (nhsNumber: string) => string | null = () => null;
 
   let failureCode: string | null = null;
   const fail = (code: string | null, error: unknown): AppError => {
@@ -165,7 +193,7 @@ export async function openAuditTrail(options: AuditTrailOptions): Promise<AuditT
       correlationId: event.correlationId ?? null,
       accessReason: event.accessReason ?? null,
       accessReasonText: event.accessReasonText ?? null,
-      detail: scrubDetail(event.detail),
+      detail: scrubDetail(withNames(event, actor, patientNameSource)),
     };
   };
 
@@ -242,6 +270,9 @@ export async function openAuditTrail(options: AuditTrailOptions): Promise<AuditT
     status: () => status,
     setActorSource: (source) => {
       actorSource = source;
+    },
+    setPatientNameSource: (source) => {
+      patientNameSource = source;
     },
     close: async () => {
       closing = true;

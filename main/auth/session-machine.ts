@@ -83,6 +83,8 @@ export function startSessionMachine(options: MachineOptions): SessionService {
   let roles: RoleProfile[] = [];
   let selected: RoleProfile | null = null;
   let lastRoleProfileId: string | null = null;
+  /** Why the last session ended, for the screen the user lands on; cleared by the next sign-in. */
+  let lastEnded: SessionEndReason | null = null;
   let closed = false;
 
   let idleTimer: ReturnType<typeof setTimeout> | null = null;
@@ -109,6 +111,7 @@ export function startSessionMachine(options: MachineOptions): SessionService {
       features: stage === 'role-selected' && selected ? permittedFeatures(selected) : [],
       lastRoleProfileId: stage === 'authenticated' ? lastRoleProfileId : null,
       cardPresent: present !== null,
+      signedOutReason: signedIn ? null : lastEnded,
     };
   };
 
@@ -211,6 +214,7 @@ export function startSessionMachine(options: MachineOptions): SessionService {
     lastRoleProfileId = null;
     sessionCard = null;
     stage = 'ended';
+    if (ending) lastEnded = reason;
     if (ending) {
       for (const listener of endedListeners) {
         try {
@@ -310,6 +314,7 @@ export function startSessionMachine(options: MachineOptions): SessionService {
       log.warn('remembered role could not be read', { error });
     }
     identity = confirmed;
+    lastEnded = null;
     roles = listed;
     selected = null;
     lastRoleProfileId = remembered;
@@ -552,6 +557,8 @@ export function startSessionMachine(options: MachineOptions): SessionService {
           roleProfileId: selected?.roleProfileId ?? null,
           jobRoleCode: selected?.jobRoleCode ?? null,
           odsCode: selected?.odsCode ?? null,
+          roleName: selected?.jobRoleName ?? null,
+          organisationName: selected?.organisationName ?? null,
         }
       : null;
 

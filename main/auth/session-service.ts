@@ -1,12 +1,11 @@
 // The session as the rest of main sees it. main/auth owns the state machine behind it
 // (session-machine.ts): card → passcode → identity → role → (locked ↔ unlocked) → ended.
-import type { AuthState } from '../../preload/contract';
+import type { AuthState, SignedOutReason } from '../../preload/contract';
 import type { RbacSubject } from './rbac';
 import type { AuditActor } from '../audit/sink';
 
 /** Why a session ended; listeners wipe what the previous user saw (product.md section 9). */
-export type SessionEndReason =
-  'logout' | 'card-removed' | 'different-card' | 'idle' | 'absolute-limit' | 'shutdown';
+export type SessionEndReason = SignedOutReason;
 
 export interface SessionEnded {
   readonly reason: SessionEndReason;

@@ -38,10 +38,18 @@ export function patientWarnings(
     warnings.push({
       kind: 'restricted-hidden',
       message:
-        'This is a restricted record: the address, contact details and GP are not shown. Viewing them needs the “Access Sensitive (S) Flagged Records” activity (B1611).',
+        // Plain words for the counter (issue 13): no activity codes on screen.
+        'This patient’s record is restricted to protect them. Their address, contact details and GP practice are not shown, and may not be given to anyone. Check who the patient is with them, and do not share any details you see.',
     });
   }
   return warnings;
+}
+
+/** `SURNAME, Given Names` for the audit trail; null when PDS gave no name (a restricted record). */
+export function auditName(name: PdsPatient['name']): string | null {
+  const given = name.given.join(' ');
+  if (!name.family) return given || null;
+  return given ? `${name.family.toUpperCase()}, ${given}` : name.family.toUpperCase();
 }
 
 export function toPatient(

@@ -30,7 +30,7 @@ import type {
 } from '../../preload/contract';
 import { type ClinicalGateway, type PdsPatient, type UploadDocument, interactions } from './gateway';
 import { normaliseNhsNumber, formatNhsNumber } from './nhs-number';
-import { toCandidate, toPatient } from './patient-view';
+import { auditName, toCandidate, toPatient } from './patient-view';
 import { accessReasonCode, accessReasonText, alertFor, dissentOverrideFor, selfClaimReason } from './access';
 import { validateDraft } from './gp-summary-rules';
 import { createHl7Gateway } from './hl7-gateway';
@@ -49,6 +49,8 @@ export interface ClinicalService {
    */
   retrieveForLaunch(nhsNumber: string, requestedBy: string): Promise<LaunchRetrieval>;
   current(): Patient | null;
+  /** `SURNAME, Given` of a patient PDS named in this session, for audit entries; null if not known. */
+  patientName(nhsNumber: string): string | null;
   closePatient(): Promise<boolean>;
   decideAccess(input: AccessDecisionParsed): Promise<AccessDecision>;
   getScr(nhsNumber: string): Promise<SummaryCareRecordView>;
@@ -136,11 +138,17 @@ export function createClinicalService(options: ClinicalOptions): ClinicalService
 
   // NHS numbers Spine reported merged in this session: every later access warns (MSCA-DQ-04).
   const merged = new Set<string>();
+  // Names PDS gave in this session, so audit entries name their patient (issue 13); forgotten
+  // with the session like everything else the user saw.
+  const names = new Map<string, string>();
 
   const wipe = (reason: string) => {
     if (context) log.info('patient context wiped', { reason });
     context = null;
-    if (reason !== 'closed by user' && reason !== 'several candidates') merged.clear();
+    if (reason !== 'closed by user' && reason !== 'several candidates') {
+      merged.clear();
+      names.clear();
+    }
   };
 
   // Why: a different card, a new role or the end of the session must never see the previous
@@ -239,6 +247,8 @@ export function createClinicalService(options: ClinicalOptions): ClinicalService
         `No patient found with NHS number ${formatNhsNumber(nhsNumber)}. Check the number with the patient, or search by their details instead.`,
       );
     }
+    const named = auditName(outcome.patient.name);
+    if (named) names.set(outcome.patient.nhsNumber, named);
     await audit.record({
       type,
       outcome: 'success',
@@ -371,6 +381,10 @@ export function createClinicalService(options: ClinicalOptions): ClinicalService
       };
     },
 
+    patientName(nhsNumber) {
+      return names.get(nhsNumber) ?? null;
+    },
+
     current() {
       const owner = ownerKey();
       if (!context || context.owner !== owner) return null;
@@ -408,6 +422,8 @@ export function createClinicalService(options: ClinicalOptions): ClinicalService
           ...(basis.kind === 'permission' ? { mode: basis.mode } : {}),
           ...(basis.kind === 'legal' ? { ground: basis.ground } : {}),
           legitimateRelationship: 'confirmed',
+          // A restricted (S-flag) record's access is queued for the privacy officer's review.
+          restricted: ctx.pds.restricted,
           alertType: alert.type,
           alertReason: alert.reasonCode,
         },
@@ -642,6 +658,7 @@ export function clinicalUnavailable(): ClinicalService {
     open: no,
     retrieveForLaunch: no,
     current: () => null,
+    patientName: () => null,
     closePatient: async () => false,
     decideAccess: no,
     getScr: no,

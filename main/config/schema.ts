@@ -50,6 +50,27 @@ export const AuditConfig = z
   })
   .strict();
 
+const clock = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'a time is HH:MM, 24-hour');
+
+/**
+ * The organisation's opening hours: SCR access outside them is queued for the privacy officer's
+ * review (issue 13). Days are 0 (Sunday) to 6 (Saturday), in the workstation's local time.
+ */
+export const OpeningHours = z
+  .object({
+    days: z.array(z.number().int().min(0).max(6)).max(7).default([1, 2, 3, 4, 5, 6]),
+    opens: clock.default('08:00'),
+    closes: clock.default('18:30'),
+  })
+  .strict();
+export type OpeningHours = z.infer<typeof OpeningHours>;
+
+export const GovernanceConfig = z
+  .object({
+    openingHours: OpeningHours.default(OpeningHours.parse({})),
+  })
+  .strict();
+
 export const SmartcardConfig = z
   .object({
     /** Allow-list of PKCS#11 modules. A module path is never typed by a user. */
@@ -130,6 +151,7 @@ export const AppConfig = z
     policies: Policies.default(Policies.parse({})),
     audit: AuditConfig.default(AuditConfig.parse({})),
     smartcard: SmartcardConfig.default(SmartcardConfig.parse({})),
+    governance: GovernanceConfig.default(GovernanceConfig.parse({})),
     identity: IdentityConfig.default(IdentityConfig.parse({})),
     /** Spine routing and reliability; its shape is owned by main/spine. */
     spine: z.record(z.string(), z.unknown()).default({}),

@@ -9,7 +9,7 @@ import { patientOperations } from './ops/patients';
 import { scrOperations } from './ops/scr';
 import { consentOperations } from './ops/consent';
 import { gpSummaryOperations } from './ops/gp-summary';
-import { auditOperations } from './ops/audit';
+import { auditOperations, auditReviewOperations } from './ops/audit';
 import { trainingOperations } from './ops/training';
 import { launchOperations } from './ops/launch';
 
@@ -19,6 +19,7 @@ export * from './operation';
 export * from './channels';
 export * from './safe-markup';
 export * from './nhs-number';
+export * from './audit-events';
 export * from './ops/app';
 export * from './ops/auth';
 export * from './ops/patients';
@@ -37,6 +38,7 @@ export const operations = {
   ...consentOperations,
   ...gpSummaryOperations,
   ...auditOperations,
+  ...auditReviewOperations,
   ...trainingOperations,
   ...launchOperations,
 } as const;

@@ -1,5 +1,7 @@
 // A modal dialog on the native <dialog> element: focus moves in, Tab stays in, Escape closes,
 // and the page behind is inert — the browser does this, so keyboard users get it for free.
+// Closing returns focus to whatever opened the dialog (WAI-ARIA dialog pattern), when it is
+// still on the page; otherwise the screen decides (e.g. the record's heading after access).
 import { useEffect, useId, useRef, type ReactNode } from 'react';
 
 export interface ModalProps {
@@ -13,8 +15,12 @@ export function Modal({ title, onClose, children }: ModalProps) {
   const headingId = useId();
   useEffect(() => {
     const dialog = ref.current;
+    const opener = document.activeElement instanceof HTMLElement ? document.activeElement : null;
     if (dialog && !dialog.open) dialog.showModal();
-    return () => dialog?.close();
+    return () => {
+      dialog?.close();
+      if (opener?.isConnected && !opener.closest('[hidden]')) opener.focus();
+    };
   }, []);
   return (
     <dialog

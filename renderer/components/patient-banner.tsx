@@ -2,14 +2,31 @@
 // single-patient screen, never on a list. Zone 1: name, born (age), gender, NHS No.; zone 2
 // (collapsed, expands as a unit): addresses and contacts. Deceased patients get a distinct colour
 // AND pattern; restricted records show a marker and no location data (main never sends it).
-import { useId, useState } from 'react';
+// PDS may return a restricted record with no name, birth date or gender at all (spine-hl7v3.md
+// section 6.3): the banner then shows the details the user searched with, each labelled "as
+// searched — not confirmed by PDS", so the person at the counter can still check who is there.
+import { useId, useState, type ReactNode } from 'react';
 import type { Contact, Patient } from '../../preload/contract';
 import { cuiAge, formatDate, formatGender, formatName, formatNhsNumber, notKnown } from '../lib/cui';
+import type { SearchedDetails } from '../features/search/searched';
 
 export interface PatientBannerProps {
   readonly patient: Patient;
   /** Fixed "now" for tests and print; defaults to the current time. */
   readonly now?: Date;
+  /** What the user searched with, shown (labelled) where a restricted record came back empty. */
+  readonly searched?: SearchedDetails | undefined;
+}
+
+/** Said where PDS returned nothing for a restricted record and the search gave nothing either. */
+export const notGivenByPds = 'Not given by PDS';
+
+function AsSearched({ children }: { readonly children: ReactNode }) {
+  return (
+    <>
+      {children} <span className="app-banner__as-searched">(as searched — not confirmed by PDS)</span>
+    </>
+  );
 }
 
 const contactOrder: readonly Contact['kind'][] = ['home', 'work', 'mobile', 'email', 'other'];
@@ -27,8 +44,43 @@ const addressLabel = {
   other: 'Address',
 };
 
-export function PatientBanner({ patient, now }: PatientBannerProps) {
+export function PatientBanner({ patient, now, searched }: PatientBannerProps) {
   const [open, setOpen] = useState(false);
+  // Only a restricted record falls back to what was searched; any other gap is "Not known".
+  const fallback = patient.restricted ? searched : undefined;
+  const pdsName = patient.name.family !== null || patient.name.given.length > 0;
+  const searchedName =
+    fallback && (fallback.family || fallback.given)
+      ? formatName({
+          family: fallback.family,
+          given: fallback.given ? [fallback.given] : [],
+          title: null,
+          preferred: null,
+        })
+      : null;
+  const nameShown: ReactNode = pdsName ? (
+    formatName(patient.name)
+  ) : searchedName ? (
+    <AsSearched>{searchedName}</AsSearched>
+  ) : patient.restricted ? (
+    `Name ${notGivenByPds.toLowerCase()}`
+  ) : (
+    formatName(patient.name)
+  );
+  const birthShown: ReactNode =
+    patient.birthDate === null && fallback?.birthDate ? (
+      <AsSearched>{formatDate(fallback.birthDate)}</AsSearched>
+    ) : patient.birthDate === null && patient.restricted ? (
+      notGivenByPds
+    ) : null;
+  const genderShown: ReactNode =
+    patient.gender === 'not-known' && fallback?.gender ? (
+      <AsSearched>{formatGender(fallback.gender)}</AsSearched>
+    ) : patient.gender === 'not-known' && patient.restricted ? (
+      notGivenByPds
+    ) : (
+      formatGender(patient.gender)
+    );
   const zoneId = useId();
   const deceased = patient.deathDate !== null;
   const age = deceased ? null : cuiAge(patient.birthDate, now ?? new Date());
@@ -46,16 +98,20 @@ export function PatientBanner({ patient, now }: PatientBannerProps) {
   return (
     <section className={classes} role="region" aria-label="Patient banner">
       <div className="app-banner__zone1">
-        <span className="app-banner__name" title="Patient name (family name, given name, title)">
-          {formatName(patient.name)}
-        </span>
+        <h1 className="app-banner__name" title="Patient name (family name, given name, title)">
+          {nameShown}
+        </h1>
         <span className="app-banner__item">
           <span className="app-banner__label" title="Date of birth">
             Born
           </span>{' '}
           <span className="app-banner__value">
-            {formatDate(patient.birthDate)}
-            {age ? ` (${age})` : ''}
+            {birthShown ?? (
+              <>
+                {formatDate(patient.birthDate)}
+                {age ? ` (${age})` : ''}
+              </>
+            )}
           </span>
         </span>
         {deceased ? (
@@ -76,7 +132,7 @@ export function PatientBanner({ patient, now }: PatientBannerProps) {
           <span className="app-banner__label" title="Current gender">
             Gender
           </span>{' '}
-          <span className="app-banner__value">{formatGender(patient.gender)}</span>
+          <span className="app-banner__value">{genderShown}</span>
         </span>
         <span className="app-banner__item">
           <span className="app-banner__label" title="NHS number">

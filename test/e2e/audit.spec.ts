@@ -49,7 +49,7 @@ test('the governance lead searches the trail and exports a bundle that verifies 
 
   await page.getByLabel('NHS number').fill('123');
   await page.getByRole('button', { name: 'Search' }).click();
-  await expect(page.getByRole('alert')).toContainText('not a valid NHS number');
+  await expect(page.getByRole('alert')).toContainText('Enter the NHS number — it has 10 digits');
   await page.getByLabel('NHS number').fill('');
 
   await page.getByRole('button', { name: 'Export' }).click();

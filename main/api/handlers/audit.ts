@@ -1,6 +1,7 @@
 // audit.*: searching and exporting the audit trail (issue 6). The dispatcher has already checked
 // the `audit.view` feature (B0011 or R0001, MSCA-IG-01); other roles never reach these handlers.
 import type { AuditReader } from '../../audit/sink';
+import { entryNames } from '../../audit/review';
 import type { Services } from '../../app/services';
 import { AppError } from '../app-error';
 import type { HandlerTable } from '../handler';
@@ -34,7 +35,9 @@ export const auditSearch = defineHandler({
         page: query.page,
       },
     });
-    return reader.search(query);
+    const page = await reader.search(query);
+    // The names each entry recorded when it was written (issue 13); never looked up now.
+    return { ...page, entries: page.entries.map(entryNames) };
   },
 });
 

@@ -7,6 +7,7 @@ import { scrHandlers } from './scr';
 import { consentHandlers } from './consent';
 import { gpSummaryHandlers } from './gp-summary';
 import { auditHandlers } from './audit';
+import { auditReviewHandlers } from './audit-review';
 import { trainingHandlers } from './training';
 import { launchHandlers } from './launch';
 
@@ -18,6 +19,7 @@ export const handlers: HandlerTable = {
   ...consentHandlers,
   ...gpSummaryHandlers,
   ...auditHandlers,
+  ...auditReviewHandlers,
   ...trainingHandlers,
   ...launchHandlers,
 };

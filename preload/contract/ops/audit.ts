@@ -56,6 +56,14 @@ export const AuditEntryView = z.object({
   /** Canonical JSON of the structured detail, or null. */
   detail: z.string().nullable(),
   hash: z.string(),
+  /** Names the entry recorded when it was written (issue 13); absent on entries from before. */
+  names: z
+    .object({
+      role: z.string().nullable(),
+      organisation: z.string().nullable(),
+      patient: z.string().nullable(),
+    })
+    .optional(),
 });
 export type AuditEntryView = z.infer<typeof AuditEntryView>;
 
@@ -111,6 +119,52 @@ export const AuditExportResult = z.object({
   }),
 });
 export type AuditExportResult = z.infer<typeof AuditExportResult>;
+
+/** Why an access waits for the privacy officer's review (issue 13). */
+export const ReviewReason = z.enum(['emergency', 'legal', 'restricted', 'out-of-hours']);
+export type ReviewReason = z.infer<typeof ReviewReason>;
+
+export const AuditReviewItem = z.object({
+  entry: AuditEntryView,
+  reasons: z.array(ReviewReason).min(1),
+  /** The reviewer's own access: shown, but nobody reviews their own. */
+  ownAccess: z.boolean(),
+});
+export type AuditReviewItem = z.infer<typeof AuditReviewItem>;
+
+export const AuditReviewQueue = z.object({
+  items: z.array(AuditReviewItem),
+  /** The organisation's opening hours as configured, in words ("Mon–Sat 08:00–18:30"). */
+  openingHours: z.string(),
+});
+export type AuditReviewQueue = z.infer<typeof AuditReviewQueue>;
+
+export const AuditMarkReviewedInput = z
+  .object({
+    sequence: z.number().int().positive(),
+    note: z.string().trim().min(1, 'a note is needed').max(500),
+  })
+  .strict();
+export type AuditMarkReviewedInput = z.input<typeof AuditMarkReviewedInput>;
+
+export const auditReviewOperations = {
+  'audit.open': defineOperation({
+    summary: 'The audit screen was opened (itself an audit entry).',
+    input: z.object({}).strict(),
+    output: z.object({ recorded: z.literal(true) }),
+  }),
+  'audit.reviewQueue': defineOperation({
+    summary:
+      'Access to review: emergency, legal, restricted-record and out-of-hours access not yet reviewed.',
+    input: z.object({}).strict(),
+    output: AuditReviewQueue,
+  }),
+  'audit.markReviewed': defineOperation({
+    summary: 'Mark one access as reviewed, with a note; recorded as an audit entry naming the reviewer.',
+    input: AuditMarkReviewedInput,
+    output: z.object({ sequence: z.number().int().positive() }),
+  }),
+} as const;
 
 export const auditOperations = {
   'audit.search': defineOperation({

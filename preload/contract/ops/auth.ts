@@ -28,6 +28,16 @@ export const SessionStage = z.enum([
 ]);
 export type SessionStage = z.infer<typeof SessionStage>;
 
+export const SignedOutReason = z.enum([
+  'logout',
+  'card-removed',
+  'different-card',
+  'idle',
+  'absolute-limit',
+  'shutdown',
+]);
+export type SignedOutReason = z.infer<typeof SignedOutReason>;
+
 export const AuthState = z.object({
   stage: SessionStage,
   user: z.object({ uuid: z.string(), displayName: z.string() }).nullable(),
@@ -39,6 +49,11 @@ export const AuthState = z.object({
   lastRoleProfileId: z.string().nullable().optional(),
   /** Whether the signed-in user's card is in the reader (the lock screen asks for it). */
   cardPresent: z.boolean().optional(),
+  /**
+   * Why the previous session ended, shown on the screen the user lands on (issue 13: no silent
+   * logout); null once someone signs in again.
+   */
+  signedOutReason: SignedOutReason.nullable().optional(),
 });
 export type AuthState = z.infer<typeof AuthState>;
 

@@ -10,7 +10,8 @@ import type {
   ContractError,
 } from '../../../preload/contract';
 import { invoke } from '../../lib/api';
-import { formatDateTime, formatNhsNumber, formatNhsNumberInput, isValidNhsNumber } from '../../lib/cui';
+import { formatDateTime, formatNhsNumber, formatNhsNumberInput } from '../../lib/cui';
+import { nhsNumberProblem } from '../../../preload/contract/nhs-number';
 import { Problem } from '../../components/error-summary';
 import { FormField } from '../../components/form-field';
 
@@ -60,8 +61,8 @@ function buildQuery(c: Criteria): Built {
   const query: { -readonly [K in keyof AuditSearchInput]: AuditSearchInput[K] } = {};
   if (c.user.trim()) query.user = c.user.trim();
   if (c.nhsNumber.trim()) {
-    if (!isValidNhsNumber(c.nhsNumber))
-      return { ok: false, message: 'This is not a valid NHS number — check the digits' };
+    const problem = nhsNumberProblem(c.nhsNumber);
+    if (problem) return { ok: false, message: problem };
     query.nhsNumber = c.nhsNumber.replace(/\s/g, '');
   }
   if (c.messageId.trim()) query.messageId = c.messageId.trim();

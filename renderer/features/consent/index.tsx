@@ -1,16 +1,19 @@
 // The patient's SCR consent state from ACS, on every patient screen: "Yes", "No" or "Ask" (an
 // absent assertion is Ask). Roles with consent.set (B0020 with B0380/B8028/B8029) can change it,
-// after a confirmation that names the patient; everyone else sees it read-only.
+// after a confirmation that names the patient, and are told afterwards what changed; everyone
+// else sees it read-only. A deceased patient cannot be asked anything: the panel says when they died.
 import { useEffect, useState } from 'react';
 import type { ConsentState, ConsentView, ContractError } from '../../../preload/contract';
 import { invoke } from '../../lib/api';
 import { Modal } from '../../components/modal';
 import { Problem } from '../../components/error-summary';
-import { formatNhsNumber } from '../../lib/cui';
+import { formatDate, formatNhsNumber } from '../../lib/cui';
 
 export interface ConsentPanelProps {
   readonly nhsNumber: string;
   readonly patientName: string;
+  /** PDS date of death; never "ask the patient" about someone who has died. */
+  readonly deathDate?: string | null;
 }
 
 const meaning: Readonly<Record<ConsentState, string>> = {
@@ -19,7 +22,14 @@ const meaning: Readonly<Record<ConsentState, string>> = {
   Ask: 'Ask the patient’s permission before you view their Summary Care Record.',
 };
 
-export function ConsentPanel({ nhsNumber, patientName }: ConsentPanelProps) {
+/** What a consent state means for the user, or when the patient died where "ask" would be wrong. */
+export function consentMeaning(state: ConsentState, deathDate: string | null | undefined): string {
+  if (deathDate && state !== 'No') return `This patient died on ${formatDate(deathDate)}.`;
+  return meaning[state];
+}
+
+export function ConsentPanel({ nhsNumber, patientName, deathDate }: ConsentPanelProps) {
+  const [changed, setChanged] = useState<string | null>(null);
   const [consent, setConsent] = useState<ConsentView | null>(null);
   const [error, setError] = useState<Pick<ContractError, 'message'> | null>(null);
   const [changing, setChanging] = useState(false);
@@ -46,6 +56,7 @@ export function ConsentPanel({ nhsNumber, patientName }: ConsentPanelProps) {
       setConsent(result.value);
       setChanging(false);
       setError(null);
+      setChanged(`Consent changed to ${result.value.state} for ${patientName}`);
     } else setError(result.error);
   };
 
@@ -60,7 +71,7 @@ export function ConsentPanel({ nhsNumber, patientName }: ConsentPanelProps) {
             <strong className={`app-consent__value app-consent__value--${consent.state.toLowerCase()}`}>
               {consent.state}
             </strong>{' '}
-            <span>{meaning[consent.state]}</span>
+            <span>{consentMeaning(consent.state, deathDate)}</span>
           </p>
           {consent.canChange ? (
             <button
@@ -68,6 +79,7 @@ export function ConsentPanel({ nhsNumber, patientName }: ConsentPanelProps) {
               className="nhsuk-button nhsuk-button--secondary app-button--small"
               onClick={() => {
                 setChoice(consent.state);
+                setChanged(null);
                 setChanging(true);
               }}
             >
@@ -80,6 +92,9 @@ export function ConsentPanel({ nhsNumber, patientName }: ConsentPanelProps) {
           Checking consent…
         </p>
       )}
+      <p className="nhsuk-body app-consent__changed" role="status">
+        {changed}
+      </p>
       {!changing ? <Problem title="Consent could not be checked" error={error} /> : null}
       {changing ? (
         <Modal title="Change SCR consent" onClose={() => setChanging(false)}>

@@ -6,6 +6,7 @@ import type { AuthState, ContractError } from '../../../preload/contract';
 import { invoke } from '../../lib/api';
 import { PasscodeForm } from './passcode-form';
 import { RolePicker } from './role-picker';
+import { SignedOutNotice } from './signed-out-notice';
 
 export interface LoginFlowProps {
   readonly state: AuthState;
@@ -39,6 +40,7 @@ export function LoginFlow({ state }: LoginFlowProps) {
     return (
       <main className="nhsuk-width-container app-page" id="maincontent">
         <h1>Enter your smartcard passcode</h1>
+        <SignedOutNotice reason={state.signedOutReason} />
         <PasscodeForm
           submitLabel="Sign in"
           busy={busy || state.stage === 'authenticating'}
@@ -53,10 +55,9 @@ export function LoginFlow({ state }: LoginFlowProps) {
   return (
     <main className="nhsuk-width-container app-page" id="maincontent">
       <h1>Insert or tap your smartcard</h1>
+      <SignedOutNotice reason={state.signedOutReason} />
       <p className="nhsuk-body" role="status">
-        {state.stage === 'ended'
-          ? 'You have been signed out.'
-          : 'Put your NHS smartcard in the reader, or tap it on a contactless reader.'}
+        Put your NHS smartcard in the reader, or tap it on a contactless reader.
       </p>
     </main>
   );

@@ -1,7 +1,7 @@
 // The single-patient screen: the CUI banner fixed at the top, data-quality warnings (shown on
 // every access, MSCA-DQ-03/04), consent, then the access decision and the SCR — nothing clinical
 // is requested before the user has answered "Access this patient's record".
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import type {
   AccessDecision,
   AuthState,
@@ -11,8 +11,10 @@ import type {
   SummaryCareRecordView,
 } from '../../../preload/contract';
 import { invoke } from '../../lib/api';
-import { formatName } from '../../lib/cui';
+import { formatDate, formatName } from '../../lib/cui';
+import { focusElement } from '../../lib/focus';
 import { PatientBanner } from '../../components/patient-banner';
+import type { SearchedDetails } from '../search/searched';
 import { ConsentPanel } from '../consent';
 import { AccessDialog } from '../scr/access-dialog';
 import { ScrRecord } from '../scr/record';
@@ -25,6 +27,8 @@ export interface PatientScreenProps {
   readonly onFindAnother: () => void;
   /** Main learnt something new about the patient (e.g. Spine said the record was merged). */
   readonly onPatientUpdated?: (patient: Patient) => void;
+  /** What the user searched with, for a restricted record PDS returned without details. */
+  readonly searched?: SearchedDetails | undefined;
 }
 
 type RecordState =
@@ -34,7 +38,13 @@ type RecordState =
   | { kind: 'absent'; title: string; error: ContractError }
   | { kind: 'failed'; error: ContractError };
 
-export function PatientScreen({ patient, state, onFindAnother, onPatientUpdated }: PatientScreenProps) {
+export function PatientScreen({
+  patient,
+  state,
+  onFindAnother,
+  onPatientUpdated,
+  searched,
+}: PatientScreenProps) {
   const can = (feature: string) => state.features.includes(feature);
   const name = formatName(patient.name);
   const [asking, setAsking] = useState(false);
@@ -51,6 +61,14 @@ export function PatientScreen({ patient, state, onFindAnother, onPatientUpdated 
   useEffect(() => {
     if (record.kind === 'shown') performance.mark('smsp:scr-rendered');
   }, [record]);
+
+  // Focus follows the answer: the record's heading, or what stands in its place (issue 13).
+  const outcome = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    if (record.kind === 'shown') focusElement(document.getElementById('scr-heading'), true);
+    else if (record.kind === 'absent' || record.kind === 'failed')
+      focusElement(outcome.current?.querySelector('h2') ?? null, true);
+  }, [record.kind]);
 
   const load = async () => {
     setRecord({ kind: 'loading' });
@@ -82,7 +100,7 @@ export function PatientScreen({ patient, state, onFindAnother, onPatientUpdated 
 
   return (
     <div className="app-patient">
-      <PatientBanner patient={patient} />
+      <PatientBanner patient={patient} searched={searched} />
       <div className="app-patient__body">
         {patient.warnings.map((warning) => (
           <div
@@ -103,7 +121,7 @@ export function PatientScreen({ patient, state, onFindAnother, onPatientUpdated 
             <p>{warning.message}</p>
           </div>
         ))}
-        <ConsentPanel nhsNumber={patient.nhsNumber} patientName={name} />
+        <ConsentPanel nhsNumber={patient.nhsNumber} patientName={name} deathDate={patient.deathDate} />
         <div className="nhsuk-button-group app-button-group app-patient__actions">
           {can('scr.view') && !decision ? (
             <button
@@ -155,17 +173,19 @@ export function PatientScreen({ patient, state, onFindAnother, onPatientUpdated 
           </p>
         ) : null}
         {record.kind === 'absent' ? (
-          <div className="nhsuk-inset-text app-scr-absent" role="status">
+          <div className="nhsuk-inset-text app-scr-absent" role="status" ref={outcome}>
             <h2 className="nhsuk-heading-m">{record.title}</h2>
             <p>
-              {record.error.code === 'NO_SCR'
-                ? 'Ask the patient about their medicines and allergies, or contact their GP practice.'
-                : 'Nothing from their GP record is shared. Ask the patient, or contact their GP practice.'}
+              {patient.deathDate
+                ? `This patient died on ${formatDate(patient.deathDate)}. Contact their GP practice.`
+                : record.error.code === 'NO_SCR'
+                  ? 'Ask the patient about their medicines and allergies, or contact their GP practice.'
+                  : 'Nothing from their GP record is shared. Ask the patient, or contact their GP practice.'}
             </p>
           </div>
         ) : null}
         {record.kind === 'failed' ? (
-          <div className="nhsuk-error-summary" role="alert">
+          <div className="nhsuk-error-summary" role="alert" ref={outcome}>
             <h2 className="nhsuk-error-summary__title">The Summary Care Record could not be shown</h2>
             <div className="nhsuk-error-summary__body">
               <p>{record.error.message}</p>

@@ -1,7 +1,7 @@
 // Find a patient (product.md section 1.2; issue 7): by NHS number (one box, 3-3-4 while typing,
 // modulus 11 before anything is sent), basic details, or advanced details. Postcode appears only
 // for roles with B0098 — and main refuses it for anyone else anyway.
-import { useState, type FormEvent } from 'react';
+import { useRef, useState, type FormEvent, type KeyboardEvent } from 'react';
 import type {
   ContractError,
   Gender,
@@ -9,18 +9,33 @@ import type {
   PatientSearchResult,
 } from '../../../preload/contract';
 import { invoke } from '../../lib/api';
-import { formatNhsNumberInput, isValidNhsNumber } from '../../lib/cui';
-import { invalidNhsNumberMessage } from '../../../preload/contract/nhs-number';
-import { Problem } from '../../components/error-summary';
-import { CheckboxField, FormField, hintId } from '../../components/form-field';
+import { formatNhsNumberInput } from '../../lib/cui';
+import { nhsNumberProblem } from '../../../preload/contract/nhs-number';
+import { ErrorSummary, Problem, errorFor, type FieldError } from '../../components/error-summary';
+import {
+  CheckboxField,
+  ErrorMessage,
+  FormField,
+  describedBy,
+  groupClass,
+  hintId,
+} from '../../components/form-field';
 import { RadioGroup } from '../../components/radio-group';
+import type { SearchedDetails } from './searched';
 
 export interface SearchScreenProps {
   readonly canUsePostcode: boolean;
-  readonly onResult: (result: PatientSearchResult) => void;
+  /** `searched`: what the user typed, for a restricted record PDS returns without details. */
+  readonly onResult: (result: PatientSearchResult, searched: SearchedDetails) => void;
 }
 
 type Mode = 'nhs-number' | 'basic' | 'advanced';
+
+const modes = [
+  ['nhs-number', 'NHS number search'],
+  ['basic', 'Basic search'],
+  ['advanced', 'Advanced search'],
+] as const satisfies readonly (readonly [Mode, string])[];
 
 function dateFrom(day: string, month: string, year: string): string | null {
   if (!/^\d{1,2}$/.test(day) || !/^\d{1,2}$/.test(month) || !/^\d{4}$/.test(year)) return null;
@@ -45,39 +60,51 @@ function DateField({
   value,
   onChange,
   hint,
+  error,
 }: {
   id: string;
   legend: string;
   value: DateParts;
   onChange: (next: DateParts) => void;
   hint?: string;
+  error?: string | undefined;
 }) {
+  // The error summary links to the day box, so the message belongs to `${id}-day`.
+  const first = `${id}-day`;
   return (
-    <fieldset className="nhsuk-fieldset app-date" role="group" aria-label={legend}>
-      <legend className="nhsuk-fieldset__legend nhsuk-label">{legend}</legend>
-      {hint ? <div className="nhsuk-hint">{hint}</div> : null}
-      <div className="nhsuk-date-input">
-        {(['day', 'month', 'year'] as const).map((part) => (
-          <div className="nhsuk-date-input__item" key={part}>
-            <label className="nhsuk-label nhsuk-date-input__label" htmlFor={`${id}-${part}`}>
-              {part === 'day' ? 'Day' : part === 'month' ? 'Month' : 'Year'}
-            </label>
-            <input
-              className={`nhsuk-input nhsuk-date-input__input nhsuk-input--width-${part === 'year' ? 4 : 2}`}
-              id={`${id}-${part}`}
-              inputMode="numeric"
-              value={value[part]}
-              onChange={(event) =>
-                onChange({
-                  ...value,
-                  [part]: event.target.value.replace(/\D/g, '').slice(0, part === 'year' ? 4 : 2),
-                })
-              }
-            />
+    <div className={groupClass('nhsuk-form-group app-date', error)}>
+      <fieldset className="nhsuk-fieldset" role="group" aria-label={legend}>
+        <legend className="nhsuk-fieldset__legend nhsuk-label">{legend}</legend>
+        {hint ? (
+          <div className="nhsuk-hint" id={hintId(first)}>
+            {hint}
           </div>
-        ))}
-      </div>
-    </fieldset>
+        ) : null}
+        <ErrorMessage id={first} message={error} />
+        <div className="nhsuk-date-input">
+          {(['day', 'month', 'year'] as const).map((part) => (
+            <div className="nhsuk-date-input__item" key={part}>
+              <label className="nhsuk-label nhsuk-date-input__label" htmlFor={`${id}-${part}`}>
+                {part === 'day' ? 'Day' : part === 'month' ? 'Month' : 'Year'}
+              </label>
+              <input
+                className={`nhsuk-input nhsuk-date-input__input nhsuk-input--width-${part === 'year' ? 4 : 2}${error ? ' nhsuk-input--error' : ''}`}
+                id={`${id}-${part}`}
+                inputMode="numeric"
+                {...describedBy(first, Boolean(hint), error)}
+                value={value[part]}
+                onChange={(event) =>
+                  onChange({
+                    ...value,
+                    [part]: event.target.value.replace(/\D/g, '').slice(0, part === 'year' ? 4 : 2),
+                  })
+                }
+              />
+            </div>
+          ))}
+        </div>
+      </fieldset>
+    </div>
   );
 }
 
@@ -85,16 +112,19 @@ function GenderField({
   value,
   onChange,
   allowAll,
+  error,
 }: {
   value: string;
   onChange: (v: string) => void;
   allowAll: boolean;
+  error?: string | undefined;
 }) {
   return (
-    <FormField id="search-gender" label="Gender">
+    <FormField id="search-gender" label="Gender" error={error}>
       <select
-        className="nhsuk-select"
+        className={error ? 'nhsuk-select nhsuk-select--error' : 'nhsuk-select'}
         id="search-gender"
+        {...describedBy('search-gender', false, error)}
         value={value}
         onChange={(event) => onChange(event.target.value)}
       >
@@ -115,22 +145,24 @@ function TextField({
   value,
   onChange,
   hint,
+  error,
 }: {
   id: string;
   label: string;
   value: string;
   onChange: (v: string) => void;
   hint?: string;
+  error?: string | undefined;
 }) {
   return (
-    <FormField id={id} label={label} hint={hint}>
+    <FormField id={id} label={label} hint={hint} error={error}>
       <input
-        className="nhsuk-input nhsuk-u-width-one-half"
+        className={`nhsuk-input nhsuk-u-width-one-half${error ? ' nhsuk-input--error' : ''}`}
         id={id}
         value={value}
         autoComplete="off"
         onChange={(event) => onChange(event.target.value)}
-        aria-describedby={hint ? hintId(id) : undefined}
+        {...describedBy(id, Boolean(hint), error)}
       />
     </FormField>
   );
@@ -150,16 +182,38 @@ export function SearchScreen({ canUsePostcode, onResult }: SearchScreenProps) {
   const [similar, setSimilar] = useState(false);
   const [postcode, setPostcode] = useState('');
   const [error, setError] = useState<Pick<ContractError, 'message'> | null>(null);
+  const [fieldErrors, setFieldErrors] = useState<readonly FieldError[]>([]);
   const [busy, setBusy] = useState(false);
+  const tabs = useRef<(HTMLButtonElement | null)[]>([]);
+
+  const searchedWith = (): SearchedDetails => ({
+    family: mode === 'nhs-number' ? null : family.trim() || null,
+    given: mode === 'nhs-number' ? null : given.trim() || null,
+    gender: gender && gender !== 'any' && mode !== 'nhs-number' ? (gender as Gender) : null,
+    birthDate:
+      mode === 'nhs-number' || (mode === 'advanced' && birthKind !== 'date')
+        ? null
+        : dateFrom(birth.day, birth.month, birth.year),
+  });
 
   const run = async (input: PatientSearchInput) => {
     setBusy(true);
     setError(null);
+    setFieldErrors([]);
     performance.mark('smsp:search-start');
+    const searched = searchedWith();
     const result = await invoke('patients.search', input);
     setBusy(false);
-    if (result.ok) onResult(result.value);
+    if (result.ok) onResult(result.value, searched);
+    else if (mode === 'nhs-number' && result.error.code === 'INVALID_NHS_NUMBER')
+      setFieldErrors([{ field: 'search-nhs-number', message: result.error.message }]);
     else setError(result.error);
+  };
+
+  /** The NHS error pattern: every problem at once, in the summary and at its field. */
+  const refuse = (problems: FieldError[]) => {
+    setError(null);
+    setFieldErrors(problems);
   };
 
   const submit = (event: FormEvent) => {
@@ -167,19 +221,23 @@ export function SearchScreen({ canUsePostcode, onResult }: SearchScreenProps) {
     if (busy) return;
     if (mode === 'nhs-number') {
       // Checked here for a fast answer; main checks again before anything is sent.
-      if (!isValidNhsNumber(nhsNumber)) return setError({ message: invalidNhsNumberMessage });
+      const problem = nhsNumberProblem(nhsNumber);
+      if (problem) return refuse([{ field: 'search-nhs-number', message: problem }]);
       return void run({ mode: 'nhs-number', nhsNumber: nhsNumber.replace(/\s/g, '') });
     }
-    const problems: string[] = [];
-    if (!family.trim()) problems.push('Enter the last name.');
-    if (!gender) problems.push('Choose a gender.');
+    const problems: FieldError[] = [];
+    if (!family.trim()) problems.push({ field: 'search-family', message: 'Enter the last name' });
+    if (!gender) problems.push({ field: 'search-gender', message: 'Choose a gender' });
     const postcodeValue = canUsePostcode && postcode.trim() ? postcode.trim() : undefined;
     const givenValue = given.trim() || undefined;
     if (mode === 'basic') {
       const birthDate = dateFrom(birth.day, birth.month, birth.year);
-      if (!birthDate) problems.push('Enter a real date of birth, for example 15 3 1984.');
-      if (problems.length > 0 || !birthDate || gender === 'any')
-        return setError({ message: problems.join(' ') });
+      if (!birthDate)
+        problems.push({
+          field: 'search-dob-day',
+          message: 'Enter a real date of birth, for example 15 3 1984',
+        });
+      if (problems.length > 0 || !birthDate || gender === 'any') return refuse(problems);
       return void run({
         mode: 'basic',
         family: family.trim(),
@@ -190,6 +248,8 @@ export function SearchScreen({ canUsePostcode, onResult }: SearchScreenProps) {
       });
     }
     let birthCriterion: Extract<PatientSearchInput, { mode: 'advanced' }>['birth'] | null = null;
+    let birthField = 'search-dob-day';
+    let birthMessage = 'Enter a real date of birth, for example 15 3 1984';
     if (birthKind === 'date') {
       const date = dateFrom(birth.day, birth.month, birth.year);
       birthCriterion = date ? { kind: 'date', date } : null;
@@ -197,14 +257,24 @@ export function SearchScreen({ canUsePostcode, onResult }: SearchScreenProps) {
       const from = dateFrom(birth.day, birth.month, birth.year);
       const to = dateFrom(birthTo.day, birthTo.month, birthTo.year);
       birthCriterion = from && to && from <= to ? { kind: 'range', from, to } : null;
-    } else if (/^\d{4}$/.test(birthYear)) {
-      birthCriterion = { kind: 'year', year: Number(birthYear) };
+      [birthField, birthMessage] = !from
+        ? ['search-dob-from-day', 'Enter a real "born on or after" date, for example 1 1 1980']
+        : !to
+          ? ['search-dob-to-day', 'Enter a real "born on or before" date, for example 31 12 1989']
+          : ['search-dob-to-day', 'The "born on or before" date must be the same as or after the first date'];
+    } else {
+      if (/^\d{4}$/.test(birthYear)) birthCriterion = { kind: 'year', year: Number(birthYear) };
+      [birthField, birthMessage] = [
+        'search-birth-year',
+        'Enter the year of birth as 4 digits, for example 1984',
+      ];
     }
-    if (!birthCriterion) problems.push('Enter a real date of birth, date range or year of birth.');
+    if (!birthCriterion) problems.push({ field: birthField, message: birthMessage });
     const anyDeath = death.day || death.month || death.year;
     const deathDate = anyDeath ? dateFrom(death.day, death.month, death.year) : null;
-    if (anyDeath && !deathDate) problems.push('Enter a real date of death, or leave it empty.');
-    if (problems.length > 0 || !birthCriterion) return setError({ message: problems.join(' ') });
+    if (anyDeath && !deathDate)
+      problems.push({ field: 'search-dod-day', message: 'Enter a real date of death, or leave it empty' });
+    if (problems.length > 0 || !birthCriterion) return refuse(problems);
     return void run({
       mode: 'advanced',
       family: family.trim(),
@@ -217,44 +287,88 @@ export function SearchScreen({ canUsePostcode, onResult }: SearchScreenProps) {
     });
   };
 
+  const choose = (next: Mode) => {
+    setMode(next);
+    setError(null);
+    setFieldErrors([]);
+  };
+
+  // WAI-ARIA tabs: arrows, Home and End move between the tabs and select (automatic activation);
+  // only the selected tab is in the Tab order.
+  const onTabKey = (event: KeyboardEvent<HTMLButtonElement>, index: number) => {
+    const last = modes.length - 1;
+    const target =
+      event.key === 'ArrowRight'
+        ? index === last
+          ? 0
+          : index + 1
+        : event.key === 'ArrowLeft'
+          ? index === 0
+            ? last
+            : index - 1
+          : event.key === 'Home'
+            ? 0
+            : event.key === 'End'
+              ? last
+              : null;
+    if (target === null) return;
+    event.preventDefault();
+    const next = modes[target];
+    if (!next) return;
+    choose(next[0]);
+    tabs.current[target]?.focus();
+  };
+
+  const fieldError = (field: string) => errorFor(fieldErrors, field);
+
   return (
     <section aria-labelledby="search-heading" className="app-search">
-      <h1 id="search-heading">Find a patient</h1>
-      <Problem title="There is a problem" error={error} />
+      <h1 id="search-heading" tabIndex={-1}>
+        Find a patient
+      </h1>
+      <ErrorSummary errors={fieldErrors} />
+      <Problem title="There is a problem" error={error} autoFocus />
       <div className="app-mode-switch" role="tablist" aria-label="Search by">
-        {(
-          [
-            ['nhs-number', 'NHS number search'],
-            ['basic', 'Basic search'],
-            ['advanced', 'Advanced search'],
-          ] as const
-        ).map(([value, label]) => (
+        {modes.map(([value, label], index) => (
           <button
             key={value}
+            ref={(element) => {
+              tabs.current[index] = element;
+            }}
             type="button"
             role="tab"
             id={`search-tab-${value}`}
             aria-controls="search-panel"
             className={`app-mode-switch__button${mode === value ? ' app-mode-switch__button--active' : ''}`}
             aria-selected={mode === value}
-            onClick={() => {
-              setMode(value);
-              setError(null);
-            }}
+            tabIndex={mode === value ? 0 : -1}
+            onKeyDown={(event) => onTabKey(event, index)}
+            onClick={() => choose(value)}
           >
             {label}
           </button>
         ))}
       </div>
-      <form onSubmit={submit} noValidate id="search-panel">
+      <form
+        onSubmit={submit}
+        noValidate
+        id="search-panel"
+        role="tabpanel"
+        aria-labelledby={`search-tab-${mode}`}
+      >
         {mode === 'nhs-number' ? (
-          <FormField id="search-nhs-number" label="NHS number" hint="10 digits, for example 485 777 3456">
+          <FormField
+            id="search-nhs-number"
+            label="NHS number"
+            hint="10 digits, for example 485 777 3456"
+            error={fieldError('search-nhs-number')}
+          >
             <input
-              className="nhsuk-input nhsuk-input--width-10 app-nhs-input"
+              className={`nhsuk-input nhsuk-input--width-10 app-nhs-input${fieldError('search-nhs-number') ? ' nhsuk-input--error' : ''}`}
               id="search-nhs-number"
               inputMode="numeric"
               autoComplete="off"
-              aria-describedby={hintId('search-nhs-number')}
+              {...describedBy('search-nhs-number', true, fieldError('search-nhs-number'))}
               value={nhsNumber}
               onChange={(event) => setNhsNumber(formatNhsNumberInput(event.target.value))}
               autoFocus
@@ -262,7 +376,13 @@ export function SearchScreen({ canUsePostcode, onResult }: SearchScreenProps) {
           </FormField>
         ) : (
           <>
-            <TextField id="search-family" label="Last name" value={family} onChange={setFamily} />
+            <TextField
+              id="search-family"
+              label="Last name"
+              value={family}
+              onChange={setFamily}
+              error={fieldError('search-family')}
+            />
             <TextField
               id="search-given"
               label="First name"
@@ -270,7 +390,12 @@ export function SearchScreen({ canUsePostcode, onResult }: SearchScreenProps) {
               onChange={setGiven}
               hint="Optional"
             />
-            <GenderField value={gender} onChange={setGender} allowAll={mode === 'advanced'} />
+            <GenderField
+              value={gender}
+              onChange={setGender}
+              allowAll={mode === 'advanced'}
+              error={fieldError('search-gender')}
+            />
             {mode === 'basic' ? (
               <DateField
                 id="search-dob"
@@ -278,6 +403,7 @@ export function SearchScreen({ canUsePostcode, onResult }: SearchScreenProps) {
                 value={birth}
                 onChange={setBirth}
                 hint="For example, 15 3 1984"
+                error={fieldError('search-dob-day')}
               />
             ) : (
               <>
@@ -297,30 +423,43 @@ export function SearchScreen({ canUsePostcode, onResult }: SearchScreenProps) {
                   onChange={setBirthKind}
                 />
                 {birthKind === 'date' ? (
-                  <DateField id="search-dob" legend="Date of birth" value={birth} onChange={setBirth} />
+                  <DateField
+                    id="search-dob"
+                    legend="Date of birth"
+                    value={birth}
+                    onChange={setBirth}
+                    error={fieldError('search-dob-day')}
+                  />
                 ) : null}
                 {birthKind === 'range' ? (
-                  <>
+                  <div className="app-date-range">
                     <DateField
                       id="search-dob-from"
                       legend="Born on or after"
                       value={birth}
                       onChange={setBirth}
+                      error={fieldError('search-dob-from-day')}
                     />
                     <DateField
                       id="search-dob-to"
                       legend="Born on or before"
                       value={birthTo}
                       onChange={setBirthTo}
+                      error={fieldError('search-dob-to-day')}
                     />
-                  </>
+                  </div>
                 ) : null}
                 {birthKind === 'year' ? (
-                  <FormField id="search-birth-year" label="Year of birth">
+                  <FormField
+                    id="search-birth-year"
+                    label="Year of birth"
+                    error={fieldError('search-birth-year')}
+                  >
                     <input
-                      className="nhsuk-input nhsuk-input--width-4"
+                      className={`nhsuk-input nhsuk-input--width-4${fieldError('search-birth-year') ? ' nhsuk-input--error' : ''}`}
                       id="search-birth-year"
                       inputMode="numeric"
+                      {...describedBy('search-birth-year', false, fieldError('search-birth-year'))}
                       value={birthYear}
                       onChange={(event) => setBirthYear(event.target.value.replace(/\D/g, '').slice(0, 4))}
                     />
@@ -332,6 +471,7 @@ export function SearchScreen({ canUsePostcode, onResult }: SearchScreenProps) {
                   value={death}
                   onChange={setDeath}
                   hint="Optional"
+                  error={fieldError('search-dod-day')}
                 />
                 <CheckboxField
                   id="search-similar"

@@ -1,15 +1,20 @@
 // The signed-in workspace: navigation (Find a patient; Uploads for GP-practice roles; Audit
 // trail for governance roles) and the current screen. Patient state lives in main; this screen
-// holds only what is drawn, and is unmounted — forgotten — when the session leaves role-selected.
-import { useState } from 'react';
+// holds only what is drawn (and the session's "Recently viewed" list), and is unmounted —
+// forgotten — when the session leaves role-selected. Every screen change opens at the top with
+// focus on its heading; Alt+N (new search) and Alt+L (lock screen) are listed in the navigation.
+import { useCallback, useEffect, useState } from 'react';
 import type { AuthState, Patient, PatientCandidate, PatientSearchResult } from '../../../preload/contract';
 import { invoke } from '../../lib/api';
+import { useScreenFocus } from '../../lib/focus';
 import { SearchScreen } from '../search';
 import { SearchResults } from '../search/results';
+import type { SearchedDetails } from '../search/searched';
 import { PatientScreen } from '../patient';
 import { UploadsList } from '../gp-summary/uploads';
 import { AuditScreen } from '../audit';
 import { Problem } from '../../components/error-summary';
+import { RecentlyViewed, remember, type RecentPatient } from './recently-viewed';
 import '../../styles/clinical.css';
 
 export interface WorkspaceProps {
@@ -18,10 +23,17 @@ export interface WorkspaceProps {
 
 type View =
   | { kind: 'search' }
-  | { kind: 'candidates'; candidates: readonly PatientCandidate[] }
-  | { kind: 'patient'; patient: Patient }
+  | { kind: 'candidates'; candidates: readonly PatientCandidate[]; searched: SearchedDetails }
+  | { kind: 'patient'; patient: Patient; searched: SearchedDetails | undefined }
   | { kind: 'uploads' }
   | { kind: 'audit' };
+
+/** The keyboard shortcuts, as shown on screen and given to aria-keyshortcuts. */
+export const shortcuts = { newSearch: 'Alt+N', lock: 'Alt+L' } as const;
+
+/** A key that names a screen, so focus moves only when the screen really changes. */
+const screenKey = (view: View): string =>
+  view.kind === 'patient' ? `patient:${view.patient.nhsNumber}` : view.kind;
 
 export function Workspace({ state }: WorkspaceProps) {
   // A governance role without patient search starts on the audit trail.
@@ -31,19 +43,56 @@ export function Workspace({ state }: WorkspaceProps) {
       : { kind: 'search' },
   );
   const [openError, setOpenError] = useState<{ message: string } | null>(null);
+  const [recent, setRecent] = useState<readonly RecentPatient[]>([]);
   const can = (feature: string) => state.features.includes(feature);
+  const locked = state.stage === 'locked';
+  useScreenFocus(screenKey(view));
 
-  const onResult = (result: PatientSearchResult) => {
-    setOpenError(null);
-    if (result.kind === 'patient') setView({ kind: 'patient', patient: result.patient });
-    else setView({ kind: 'candidates', candidates: result.candidates });
+  const showPatient = (patient: Patient, searched: SearchedDetails | undefined) => {
+    setRecent((list) => remember(list, patient, searched));
+    setView({ kind: 'patient', patient, searched });
   };
 
-  const select = async (nhsNumber: string) => {
+  const onResult = (result: PatientSearchResult, searched: SearchedDetails) => {
+    setOpenError(null);
+    if (result.kind === 'patient') showPatient(result.patient, searched);
+    else setView({ kind: 'candidates', candidates: result.candidates, searched });
+  };
+
+  const select = async (nhsNumber: string, searched: SearchedDetails | undefined) => {
+    setOpenError(null);
     const result = await invoke('patients.open', { nhsNumber });
-    if (result.ok) setView({ kind: 'patient', patient: result.value });
+    if (result.ok) showPatient(result.value, searched);
     else setOpenError(result.error);
   };
+
+  const go = useCallback(
+    (kind: 'search' | 'uploads' | 'audit') => {
+      if (view.kind === 'patient') void invoke('patients.close', {});
+      setOpenError(null);
+      setView({ kind });
+    },
+    [view.kind],
+  );
+
+  // Shortcuts work from anywhere in the workspace, but never while locked or inside a dialog.
+  useEffect(() => {
+    if (locked) return undefined;
+    const onKey = (event: KeyboardEvent) => {
+      if (!event.altKey || event.ctrlKey || event.metaKey) return;
+      if (document.querySelector('dialog[open]')) return;
+      const key = event.key.toLowerCase();
+      if (key === 'n' && can('patients.search')) {
+        event.preventDefault();
+        go('search');
+      } else if (key === 'l') {
+        event.preventDefault();
+        void invoke('auth.lock', {});
+      }
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  });
 
   const nav: [View['kind'], string, boolean][] = [
     ['search', 'Find a patient', can('patients.search')],
@@ -64,27 +113,37 @@ export function Workspace({ state }: WorkspaceProps) {
                   type="button"
                   className="app-nav__link"
                   aria-current={current === kind ? 'page' : undefined}
-                  onClick={() => {
-                    if (view.kind === 'patient') void invoke('patients.close', {});
-                    setView(
-                      kind === 'search'
-                        ? { kind: 'search' }
-                        : kind === 'uploads'
-                          ? { kind: 'uploads' }
-                          : { kind: 'audit' },
-                    );
-                  }}
+                  aria-keyshortcuts={kind === 'search' ? shortcuts.newSearch : undefined}
+                  onClick={() => go(kind === 'candidates' || kind === 'patient' ? 'search' : kind)}
                 >
                   {label}
                 </button>
               </li>
             ))}
         </ul>
+        <p className="app-nav__shortcuts" id="keyboard-shortcuts">
+          Keyboard shortcuts:{' '}
+          {can('patients.search') ? (
+            <>
+              <kbd>{shortcuts.newSearch}</kbd> new search,{' '}
+            </>
+          ) : null}
+          <kbd>{shortcuts.lock}</kbd> lock screen
+        </p>
       </nav>
-      <main className="nhsuk-width-container app-page" id="maincontent">
+      <main className="nhsuk-width-container app-page" id="maincontent" tabIndex={-1}>
         {view.kind === 'search' ? (
           can('patients.search') ? (
-            <SearchScreen canUsePostcode={can('patients.searchByPostcode')} onResult={onResult} />
+            <>
+              <SearchScreen canUsePostcode={can('patients.searchByPostcode')} onResult={onResult} />
+              <Problem title="The patient could not be opened" error={openError} autoFocus />
+              {locked ? null : (
+                <RecentlyViewed
+                  patients={recent}
+                  onOpen={(patient) => void select(patient.nhsNumber, patient.searched)}
+                />
+              )}
+            </>
           ) : (
             <section aria-labelledby="no-search">
               <h1 id="no-search">You cannot search for patients in this role</h1>
@@ -94,10 +153,10 @@ export function Workspace({ state }: WorkspaceProps) {
         ) : null}
         {view.kind === 'candidates' ? (
           <>
-            <Problem title="The patient could not be opened" error={openError} />
+            <Problem title="The patient could not be opened" error={openError} autoFocus />
             <SearchResults
               candidates={view.candidates}
-              onSelect={(nhs) => void select(nhs)}
+              onSelect={(nhs) => void select(nhs, view.searched)}
               onBack={() => setView({ kind: 'search' })}
             />
           </>
@@ -107,8 +166,9 @@ export function Workspace({ state }: WorkspaceProps) {
             key={view.patient.nhsNumber}
             patient={view.patient}
             state={state}
+            searched={view.searched}
             onFindAnother={() => setView({ kind: 'search' })}
-            onPatientUpdated={(patient) => setView({ kind: 'patient', patient })}
+            onPatientUpdated={(patient) => setView({ kind: 'patient', patient, searched: view.searched })}
           />
         ) : null}
         {view.kind === 'uploads' ? (

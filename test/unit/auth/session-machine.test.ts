@@ -345,6 +345,8 @@ describe('card removal, locking and switching user', () => {
     r.cards.insert(fakeCard(bob, '567890', 'S-BOB'));
     await settle();
     expect(order).toEqual(['ended:555000000001:different-card:true']);
+    // The next person is told why the screen changed (issue 13: no silent logout).
+    expect(r.session.state().signedOutReason).toBe('different-card');
     const stages = r.events
       .filter((e) => e.name === 'session.changed')
       .map((e) => (e.payload as { stage: string; user: unknown }).stage);
@@ -354,6 +356,7 @@ describe('card removal, locking and switching user', () => {
     }
     const next = await r.session.login(pin('567890'));
     expect(next.user?.displayName).toBe('LOCUM, Test');
+    expect(next.signedOutReason).toBeNull();
     expect(r.identity.loggedOut).toContain('555000000001');
   });
 
@@ -364,7 +367,11 @@ describe('card removal, locking and switching user', () => {
     await signIn(r);
     r.cards.remove();
     await settle();
-    expect(r.session.state()).toMatchObject({ stage: 'no-card', user: null });
+    expect(r.session.state()).toMatchObject({
+      stage: 'no-card',
+      user: null,
+      signedOutReason: 'card-removed',
+    });
     expect(ended).toEqual(['card-removed']);
   });
 
@@ -426,6 +433,7 @@ describe('timeouts (fake clock)', () => {
     await vi.advanceTimersByTimeAsync(5 * 60_000 + 1_000);
     expect(ended).toEqual(['idle']);
     expect(r.session.state().user).toBeNull();
+    expect(r.session.state().signedOutReason).toBe('idle');
   });
 
   it('ends the session at the absolute limit even while the user is active', async () => {
@@ -439,5 +447,6 @@ describe('timeouts (fake clock)', () => {
       await vi.advanceTimersByTimeAsync(5 * 60_000);
     }
     expect(ended).toEqual(['absolute-limit']);
+    expect(r.session.state().signedOutReason).toBe('absolute-limit');
   });
 });

@@ -39,8 +39,10 @@ describe('NHS number', () => {
       normaliseNhsNumber('900 000 0008');
     } catch (error) {
       expect((error as AppError).code).toBe('INVALID_NHS_NUMBER');
-      expect((error as AppError).message).toBe('This is not a valid NHS number — check the digits');
+      expect((error as AppError).message).toBe('Check the NHS number — one digit may be wrong');
     }
+    // Too few digits is a different problem with a different fix.
+    expect(() => normaliseNhsNumber('900 00')).toThrow('Enter the NHS number — it has 10 digits');
   });
 
   it('formats 3-3-4 while typing, keeping digits only', () => {
@@ -98,5 +100,15 @@ describe('names (PAB-0049..0053)', () => {
       "O'BRIEN-JONES, Mary",
     );
     expect(formatName({ family: null, given: [], title: null, preferred: null })).toBe('Not known');
+  });
+});
+
+describe('NHS number messages (issue 13)', () => {
+  it('tells a short number from a mistyped one, with what to do about each', async () => {
+    const { nhsNumberProblem } = await import('../../../preload/contract/nhs-number');
+    expect(nhsNumberProblem('900 00')).toBe('Enter the NHS number — it has 10 digits');
+    expect(nhsNumberProblem('')).toBe('Enter the NHS number — it has 10 digits');
+    expect(nhsNumberProblem('900 000 0008')).toBe('Check the NHS number — one digit may be wrong');
+    expect(nhsNumberProblem('900 000 0009')).toBeNull();
   });
 });
