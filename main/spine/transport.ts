@@ -40,6 +40,7 @@ import {
 } from './hl7-port';
 import type { XmlElement } from '../hl7/xml';
 import { createSpineHttp, loadTlsMaterial, type HttpReply, type SpineHttp } from './http';
+import { locationSummary, pollLocationProblem } from './locations';
 import { finalStates, openOutbox, toItem, type OutboxRecord, type OutboxStore } from './outbox';
 import {
   pollForReply,
@@ -490,6 +491,18 @@ export async function createSpineTransport(options: SpineTransportOptions): Prom
     }
     if (!accepted.location) {
       throw malformedReply('Spine accepted the message but gave no reply location', changing);
+    }
+    const refusal = pollLocationProblem(accepted.location, route.endpoint);
+    if (refusal) {
+      // Refused before any connection is made, and audited (issue 12 finding 7).
+      await record({
+        type: 'spine.location-refused',
+        outcome: 'refused',
+        interactionId: route.interactionId,
+        messageId,
+        detail: { reason: refusal, ...locationSummary(accepted.location) },
+      });
+      throw malformedReply(`the reply location was refused: ${refusal}`, changing);
     }
     const reply = await pollForReply(http, accepted.location, accepted.retryAfterMs, {
       budgetMs: spine.poll.budgetMs,

@@ -202,7 +202,10 @@ export class AsyncService {
     const entry: PollEntry = { ready: false, body: null, expires: now + this.o.retentionMs };
     this.polls.set(pollId, entry);
     const headers = {
-      'Content-Location': `${this.o.ids.url}/_poll/${pollId}`,
+      'Content-Location':
+        replyFault?.kind === 'poll-location' && replyFault.location
+          ? replyFault.location
+          : `${this.o.ids.url}/_poll/${pollId}`,
       'Retry-After': String(this.o.retryAfterMs),
     };
     const answer: Answer = {

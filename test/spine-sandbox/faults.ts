@@ -17,6 +17,7 @@ export const FaultKind = z.enum([
   'malformed', // HTTP 200 with a body that is not well-formed XML
   'oversized', // HTTP 200 with a body of `bytes` (default 12 MiB)
   'http-status', // a bare HTTP `status` with an empty body
+  'poll-location', // the façade's 202 names `location` as Content-Location (a foreign or plain-HTTP poll)
 ]);
 export type FaultKind = z.infer<typeof FaultKind>;
 
@@ -42,6 +43,7 @@ export const FaultRule = z
       .max(64 * 1024 * 1024)
       .optional(),
     status: z.number().int().min(100).max(599).optional(),
+    location: z.string().optional(),
   })
   .strict();
 export type FaultRule = z.infer<typeof FaultRule>;

@@ -370,7 +370,7 @@ export async function startSandbox(options: SandboxOptions): Promise<SandboxHand
       headerOf(req, 'Content-Type') ?? '',
       soapAction,
       body,
-      faults.take(target, ['ack', 'async-delay', 'async-drop', 'async-duplicate']),
+      faults.take(target, ['ack', 'async-delay', 'async-drop', 'async-duplicate', 'poll-location']),
       faults.take(target, ['ebxml-error']),
     );
     send(res, answer, began + waited * 1e6, answer.headers);
