@@ -2,40 +2,25 @@
 // into a small ordered element tree, namespace-prefix-agnostic accessors, and escaping for
 // builders. Nothing here does I/O.
 import { XMLParser } from 'fast-xml-parser';
+import { readSmallXml, SMALL_XML_CHARS, SmallXmlError } from './small-xml';
 import { checkWellFormed } from './well-formed';
+import {
+  EMPTY_ATTRS,
+  EMPTY_CHILDREN,
+  Hl7ParseError,
+  localName,
+  MAX_DEPTH,
+  position,
+  type XmlElement,
+  type XmlNode,
+} from './xml-tree';
 
 /** Spine's message size limit; enforced on the UTF-8 byte length before any parsing. */
 export const MAX_MESSAGE_BYTES = 5 * 1024 * 1024;
 
-/** Deepest element nesting accepted. */
-export const MAX_DEPTH = 256;
-
-export type Hl7ParseErrorReason = 'too-large' | 'doctype' | 'malformed' | 'unexpected';
-
-/** Any input the library cannot accept; `line`/`column` are 1-based when known. */
-export class Hl7ParseError extends Error {
-  override readonly name = 'Hl7ParseError';
-  constructor(
-    message: string,
-    readonly reason: Hl7ParseErrorReason,
-    readonly line: number | null = null,
-    readonly column: number | null = null,
-  ) {
-    super(message);
-  }
-}
-
-export interface XmlElement {
-  /** Qualified name as written, e.g. `SOAP-ENV:Envelope`. */
-  readonly name: string;
-  /** Name without its prefix; all lookups use this (prefixes differ between producers). */
-  readonly local: string;
-  /** Attributes by qualified name, entity-decoded. */
-  readonly attrs: Readonly<Record<string, string>>;
-  readonly children: readonly XmlNode[];
-}
-
-export type XmlNode = XmlElement | string;
+export { Hl7ParseError, MAX_DEPTH };
+export type { XmlElement, XmlNode };
+export type { Hl7ParseErrorReason } from './xml-tree';
 
 export interface ParseXmlOptions {
   readonly maxBytes?: number;
@@ -61,6 +46,10 @@ export const xmlParserOptions = {
   jPath: false,
   // Bounds every recursive walk over the tree (real Spine messages nest about 30 deep).
   maxNestedTags: MAX_DEPTH,
+  // Names such as `toString` are kept as written (its default renames them `__toString`), as saxes
+  // keeps them (small-xml.ts): the tree only ever holds them as keys of its own records, and
+  // `__proto__`/`constructor`/`prototype` are still refused by both readers.
+  onDangerousProperty: (name: string) => name,
 } as const satisfies ConstructorParameters<typeof XMLParser>[0];
 const parser = new XMLParser(xmlParserOptions);
 
@@ -91,17 +80,29 @@ function utf8Length(text: string): number {
   return Buffer.byteLength(text, 'utf8');
 }
 
+const DOCTYPE = /^<!DOCTYPE/i;
+
+/** Where `<!DOCTYPE` (any case) starts, or -1: a plain scan for `<!`, then a look at each one. */
+function doctypeIndex(text: string): number {
+  for (let at = text.indexOf('<!'); at !== -1; at = text.indexOf('<!', at + 2)) {
+    if (DOCTYPE.test(text.slice(at, at + 9))) return at;
+  }
+  return -1;
+}
+
 /** Checks size and DOCTYPE before anything parses the text (entity bombs and XXE need a DOCTYPE). */
 export function checkXmlInput(text: string, maxBytes = MAX_MESSAGE_BYTES): void {
-  if (text.length > maxBytes || utf8Length(text) > maxBytes) {
+  // A UTF-16 code unit is at most 3 UTF-8 bytes: only a text that could be over the limit is
+  // measured byte by byte.
+  if (text.length > maxBytes || (text.length * 3 > maxBytes && utf8Length(text) > maxBytes)) {
     throw new Hl7ParseError(
       `Message is larger than the ${Math.round(maxBytes / 1024 / 1024)} MB Spine limit`,
       'too-large',
     );
   }
-  const doctype = /<!DOCTYPE/i.exec(text);
-  if (doctype) {
-    const { line, column } = position(text, doctype.index);
+  const doctype = doctypeIndex(text);
+  if (doctype !== -1) {
+    const { line, column } = position(text, doctype);
     // Why: a DOCTYPE is how entity-expansion bombs and external entities (XXE) are declared;
     // Spine messages never carry one, so refusing it outright is both safe and lossless.
     throw new Hl7ParseError(
@@ -113,32 +114,12 @@ export function checkXmlInput(text: string, maxBytes = MAX_MESSAGE_BYTES): void 
   }
 }
 
-function position(text: string, index: number): { line: number; column: number } {
-  let line = 1;
-  let lineStart = 0;
-  for (let i = text.indexOf('\n'); i !== -1 && i < index; i = text.indexOf('\n', i + 1)) {
-    line += 1;
-    lineStart = i + 1;
-  }
-  return { line, column: index - lineStart + 1 };
-}
-
 type RawNode = Record<string, unknown>;
 
-// Shared empties and interned local names keep the tree's allocations (and GC) down.
-const EMPTY_ATTRS: Record<string, string> = Object.freeze({});
-const EMPTY_CHILDREN: XmlNode[] = Object.freeze([]) as unknown as XmlNode[];
-const LOCAL_NAMES = new Map<string, string>();
-
-function localName(name: string): string {
-  const cached = LOCAL_NAMES.get(name);
-  if (cached !== undefined) return cached;
-  const colon = name.indexOf(':');
-  const local = colon === -1 ? name : name.slice(colon + 1);
-  // Bounded: names come from input, so stop caching after a few thousand distinct ones.
-  if (LOCAL_NAMES.size < 4096) LOCAL_NAMES.set(name, local);
-  return local;
-}
+// XML 1.0 section 3.3.3: a literal tab or line break in an attribute value reads as a space (a
+// character reference to one does not, so this runs before decoding). fast-xml-parser leaves
+// them; saxes (small-xml.ts) applies the rule, and both readers must give the same value.
+const ATTRIBUTE_SPACE = /[\t\n]/g;
 
 /**
  * Turns fast-xml-parser's ordered output into XmlNodes in place: each array is reused and each
@@ -183,7 +164,8 @@ function convert(raw: unknown[]): XmlNode[] {
       for (const key in rawAttrs) {
         const attrValue = rawAttrs[key];
         if (typeof attrValue !== 'string') rawAttrs[key] = '';
-        else if (attrValue.includes('&')) rawAttrs[key] = decodeEntities(attrValue);
+        else if (attrValue.includes('&') || attrValue.includes('\n') || attrValue.includes('\t'))
+          rawAttrs[key] = decodeEntities(attrValue.replace(ATTRIBUTE_SPACE, ' '));
       }
       attrs = rawAttrs as Record<string, string>;
     }
@@ -197,11 +179,32 @@ function convert(raw: unknown[]): XmlNode[] {
 
 /**
  * Parses one XML document safely and returns its root element. Size is checked first, then
- * DOCTYPE, then well-formedness (the validator gives line/column), then the tree is built.
+ * DOCTYPE; then a small document is read by saxes (small-xml.ts), a larger one is checked for
+ * well-formedness (the validator gives line/column) and read by fast-xml-parser.
  */
 export function parseXml(text: string, options: ParseXmlOptions = {}): XmlElement {
   checkXmlInput(text, options.maxBytes);
   const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+  if (body.length > SMALL_XML_CHARS) return readLargeXml(body);
+  try {
+    return readSmallXml(body);
+  } catch (error) {
+    if (!(error instanceof SmallXmlError)) throw error;
+    // The refusal is reported as the other reader words it, so an error names the same problem
+    // whatever the message's size; saxes's own words only where it alone refuses (it is the
+    // stricter: XML characters, names, `]]>` in text, the XML declaration's place).
+    readLargeXml(body);
+    throw new Hl7ParseError(
+      `Malformed XML at line ${error.line}, column ${error.column}: ${error.message}`,
+      'malformed',
+      error.line,
+      error.column,
+    );
+  }
+}
+
+/** fast-xml-parser's reading (documents over SMALL_XML_CHARS), after our single-pass well-formedness check. */
+export function readLargeXml(body: string): XmlElement {
   const problem = checkWellFormed(body);
   if (problem) {
     const { line, column } = position(body, problem.index);
