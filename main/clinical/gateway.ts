@@ -32,6 +32,8 @@ export interface PdsPatient {
   readonly invalid: boolean;
   /** NHS number merged into another (PSIS 30307 / PDS). */
   readonly merged: boolean;
+  /** Bidi controls were removed from the name, address or contacts (HAZ-004). */
+  readonly directionMarksRemoved?: boolean;
 }
 
 export type RetrievalOutcome =
@@ -67,8 +69,14 @@ export interface GpSummaryRecord {
   /** ODS code of the practice that sent the summary, to compare with the registered GP. */
   readonly authorOdsCode?: string | null;
   readonly recentPracticeChange: boolean;
+  /** The document's status in the document list: only a current one is the patient's record now. */
+  readonly status?: 'current' | 'replaced' | 'withdrawn';
   readonly sections: readonly ScrSection[];
   readonly presentation: readonly SafeNode[] | null;
+  /** The GP's text as plain text, when it is too large to cross as a tree. */
+  readonly presentationPlain?: string | null;
+  /** What sanitising removed, for the visible notes. */
+  readonly notes?: { readonly formattingRemoved: boolean; readonly directionMarksRemoved: boolean };
 }
 
 export type ScrOutcome =

@@ -44,12 +44,14 @@ import type {
   Contact,
   GpSummaryDraft,
   SafeElementName,
+  SafeAttributes,
   SafeNode,
   ScrEntry,
   ScrSection,
   ValidationProblem,
 } from '../../preload/contract';
-import { safeElements } from '../../preload/contract';
+import { MAX_SPAN, safeElements } from '../../preload/contract';
+import { textCleaner } from './spine-text';
 import type {
   ClinicalGateway,
   GpSummaryRecord,
@@ -134,12 +136,14 @@ function contactOf(telecom: Hl7Patient['telecoms'][number]): Contact {
 /** The hl7 Patient as the clinical service sees it; nothing is filtered here (patient-view.ts does). */
 export function toPdsPatient(patient: Hl7Patient, asked: string): PdsPatient {
   const name = patient.name;
-  return {
+  // Names and addresses are displayed text from Spine: no bidi control may reorder them (HAZ-004).
+  const text = textCleaner();
+  const pds: Omit<PdsPatient, 'directionMarksRemoved'> = {
     nhsNumber: patient.supersededBy ?? patient.nhsNumber ?? asked,
     name: {
-      family: name?.family ?? null,
-      given: [...(name?.given ?? [])],
-      title: name?.prefix[0] ?? null,
+      family: text.cleanOrNull(name?.family ?? null),
+      given: (name?.given ?? []).map(text.clean),
+      title: text.cleanOrNull(name?.prefix[0] ?? null),
       preferred: null,
     },
     birthDate: patient.birthDate,
@@ -148,32 +152,114 @@ export function toPdsPatient(patient: Hl7Patient, asked: string): PdsPatient {
     restricted: patient.restricted,
     addresses: patient.addresses.map((address) => ({
       use: addressUse(address.use),
-      lines: address.lines.filter((line) => line.trim() !== ''),
-      postcode: address.postcode,
+      lines: address.lines.filter((line) => line.trim() !== '').map(text.clean),
+      postcode: text.cleanOrNull(address.postcode),
     })),
-    contacts: patient.telecoms.map(contactOf),
+    contacts: patient.telecoms
+      .map(contactOf)
+      .map((contact) => ({ ...contact, value: text.clean(contact.value) })),
     gp: patient.gpPracticeOds ? { odsCode: patient.gpPracticeOds, name: null } : null,
     invalid: false,
     merged: false,
   };
+  return { ...pds, directionMarksRemoved: text.removed };
 }
 
 const safeNames = new Set<string>(safeElements);
 
-/** main/hl7's sanitised tree → the contract's: elements outside the contract list are unwrapped, attributes dropped. */
-export function toContractNodes(nodes: readonly Hl7SafeNode[]): SafeNode[] {
-  const out: SafeNode[] = [];
+function contractAttrs(attrs: Hl7SafeNode & { kind: 'element' }): SafeAttributes | undefined {
+  const out: { -readonly [K in keyof SafeAttributes]: SafeAttributes[K] } = {};
+  const span = (value: string | undefined) => {
+    const n = value === undefined ? NaN : Number(value);
+    return Number.isInteger(n) && n >= 1 ? Math.min(n, MAX_SPAN) : undefined;
+  };
+  const colspan = span(attrs.attrs.colspan);
+  const rowspan = span(attrs.attrs.rowspan);
+  if (colspan !== undefined && colspan > 1) out.colspan = colspan;
+  if (rowspan !== undefined && rowspan > 1) out.rowspan = rowspan;
+  const scope = attrs.attrs.scope;
+  if (scope === 'row' || scope === 'col' || scope === 'rowgroup' || scope === 'colgroup') out.scope = scope;
+  if (attrs.attrs.lang) out.lang = attrs.attrs.lang;
+  return Object.keys(out).length > 0 ? out : undefined;
+}
+
+/**
+ * main/hl7's sanitised tree → the contract's: elements outside the contract list are unwrapped,
+ * only table-structure and language attributes kept. No argument spreading: a `<pre>` with
+ * 200,000 children must not overflow the stack (HAZ-005); the tree's depth is bounded (≤ 64) by
+ * the sanitiser, so the recursion is too.
+ */
+export function toContractNodes(nodes: readonly Hl7SafeNode[], out: SafeNode[] = []): SafeNode[] {
   for (const node of nodes) {
     if (node.kind === 'text') {
       out.push({ type: 'text', text: node.text });
       continue;
     }
+    if (!safeNames.has(node.tag)) {
+      toContractNodes(node.children, out);
+      continue;
+    }
+    const attrs = contractAttrs(node);
     const children = toContractNodes(node.children);
-    const tag: string = node.tag === 'h5' || node.tag === 'h6' ? 'h4' : node.tag;
-    if (safeNames.has(tag)) out.push({ type: 'element', name: tag as SafeElementName, children });
-    else if (tag !== 'hr' && tag !== 'col' && tag !== 'colgroup') out.push(...children);
+    out.push({
+      type: 'element',
+      name: node.tag as SafeElementName,
+      ...(attrs ? { attrs } : {}),
+      children,
+    });
   }
   return out;
+}
+
+/** Elements in a sanitised tree (iterative: a wide tree must not overflow anything). */
+export function countElements(nodes: readonly Hl7SafeNode[]): number {
+  let count = 0;
+  const stack: (readonly Hl7SafeNode[])[] = [nodes];
+  while (stack.length > 0) {
+    for (const node of stack.pop() ?? []) {
+      if (node.kind !== 'element') continue;
+      count += 1;
+      if (node.children.length > 0) stack.push(node.children);
+    }
+  }
+  return count;
+}
+
+/** Elements that end a line in the plain-text form. */
+const BLOCK = /^(?:h[1-6]|p|div|li|tr|table|pre|caption|hr|ul|ol)$/;
+
+/**
+ * The words of a sanitised tree as plain text, lines for blocks and rows, tabs between cells: the
+ * form an oversized document is shown in (every word still on screen, in print and find-in-page).
+ */
+export function plainTextOf(nodes: readonly Hl7SafeNode[]): string {
+  const parts: string[] = [];
+  // Iterative walk with explicit close markers, so neither width nor depth can overflow the stack.
+  const stack: (Hl7SafeNode | { readonly close: string })[] = [];
+  for (let i = nodes.length - 1; i >= 0; i -= 1) stack.push(nodes[i] as Hl7SafeNode);
+  while (stack.length > 0) {
+    const node = stack.pop() as Hl7SafeNode | { readonly close: string };
+    if ('close' in node) {
+      if (BLOCK.test(node.close)) parts.push('\n');
+      else if (node.close === 'td' || node.close === 'th') parts.push('\t');
+      continue;
+    }
+    if (node.kind === 'text') {
+      parts.push(node.text);
+      continue;
+    }
+    if (node.tag === 'br') {
+      parts.push('\n');
+      continue;
+    }
+    stack.push({ close: node.tag });
+    for (let i = node.children.length - 1; i >= 0; i -= 1) stack.push(node.children[i] as Hl7SafeNode);
+  }
+  return parts
+    .join('')
+    .replace(/[ \t]+\n/g, '\n')
+    .replace(/\n{3,}/g, '\n\n')
+    .trim();
 }
 
 const additionalTitles: Readonly<Record<string, string>> = {
@@ -195,16 +281,20 @@ const additionalTitles: Readonly<Record<string, string>> = {
 const elsewhere = /prescribed elsewhere|issued elsewhere|recorded elsewhere|elsewhere prescribed/i;
 
 function entryOf(entry: Hl7ScrEntry): ScrEntry {
+  // Coded entries are displayed text from Spine: no bidi control may reorder them (HAZ-004).
+  const clean = textCleaner();
   const medication = entry.medication;
-  const text = medication?.drugName ?? entry.display ?? entry.originalText ?? entry.text ?? 'Not known';
+  const text = clean.clean(
+    medication?.drugName ?? entry.display ?? entry.originalText ?? entry.text ?? 'Not known',
+  );
   const details: string[] = [];
-  if (medication?.dosage) details.push(medication.dosage);
+  if (medication?.dosage) details.push(clean.clean(medication.dosage));
   if (medication?.quantity?.value) {
-    details.push(
-      `Quantity ${medication.quantity.value}${(medication.quantity.text ?? medication.quantity.unit) ? ` ${medication.quantity.text ?? medication.quantity.unit}` : ''}`,
-    );
+    const unit = medication.quantity.text ?? medication.quantity.unit;
+    details.push(clean.clean(`Quantity ${medication.quantity.value}${unit ? ` ${unit}` : ''}`));
   }
-  if (!medication && entry.text && entry.text !== text) details.push(entry.text);
+  const supporting = clean.cleanOrNull(entry.text);
+  if (!medication && supporting && supporting !== text) details.push(supporting);
   const all = [text, entry.text ?? '', entry.originalText ?? '', entry.status ?? ''].join(' ');
   return {
     text,
@@ -212,6 +302,7 @@ function entryOf(entry: Hl7ScrEntry): ScrEntry {
     date: entry.effectiveTime,
     details,
     prescribedElsewhere: elsewhere.test(all),
+    ...(clean.removed ? { directionMarksRemoved: true } : {}),
   };
 }
 
@@ -231,7 +322,9 @@ export function toSections(record: SummaryCareRecord): ScrSection[] {
       else acute.push(entryOf(entry));
     } else {
       const title = additionalTitles[entry.category] ?? 'Other information';
-      additional.set(title, [...(additional.get(title) ?? []), entryOf(entry)]);
+      const list = additional.get(title) ?? [];
+      list.push(entryOf(entry));
+      additional.set(title, list);
     }
   }
   return [
@@ -251,15 +344,38 @@ export function toSections(record: SummaryCareRecord): ScrSection[] {
   ];
 }
 
-export function toRecord(record: SummaryCareRecord, documentId: string): GpSummaryRecord {
+/**
+ * Above this many elements the GP's text crosses as plain text (every word, no structure): a
+ * 4.8 MB document of 1.2 million elements would otherwise take seconds to move and draw, blocking
+ * the clinician's input (HAZ-006). The largest real summary in the pack has far fewer.
+ */
+export const PLAIN_TEXT_ABOVE_ELEMENTS = 150_000;
+
+export function toRecord(
+  record: SummaryCareRecord,
+  documentId: string,
+  status: GpSummaryRecord['status'] = 'current',
+): GpSummaryRecord {
+  const author = textCleaner();
+  const elements = countElements(record.presentation);
+  const plain = elements > PLAIN_TEXT_ABOVE_ELEMENTS;
   return {
     documentId: record.id ?? documentId,
     lastUpdated: record.effectiveTime ?? record.author?.time ?? null,
-    author: { name: record.author?.name ?? null, organisation: record.author?.organisationName ?? null },
+    author: {
+      name: author.cleanOrNull(record.author?.name ?? null),
+      organisation: author.cleanOrNull(record.author?.organisationName ?? null),
+    },
     authorOdsCode: record.author?.organisationId ?? null,
     recentPracticeChange: false,
+    status,
     sections: toSections(record),
-    presentation: record.presentation.length > 0 ? toContractNodes(record.presentation) : null,
+    presentation: record.presentation.length > 0 && !plain ? toContractNodes(record.presentation) : null,
+    presentationPlain: plain ? plainTextOf(record.presentation) : null,
+    notes: {
+      formattingRemoved: record.presentationRemoved,
+      directionMarksRemoved: record.presentationDirectionMarksRemoved || author.removed,
+    },
   };
 }
 
@@ -458,7 +574,9 @@ export function createHl7Gateway(options: Hl7GatewayOptions): ClinicalGateway {
     const doc = await documentOf(pair.document, author, nhsNumber, (context) =>
       pair.buildDocument(context, nhsNumber, latest.id, dissentOverride),
     );
-    return doc ? { kind: 'record', record: toRecord(doc, latest.id) } : { kind: 'none' };
+    const status =
+      latest.status === 'withdrawn' ? 'withdrawn' : latest.status === 'replaced' ? 'replaced' : 'current';
+    return doc ? { kind: 'record', record: toRecord(doc, latest.id, status) } : { kind: 'none' };
   };
 
   return {

@@ -42,6 +42,13 @@ export function patientWarnings(
         'This patient’s record is restricted to protect them. Their address, contact details and GP practice are not shown, and may not be given to anyone. Check who the patient is with them, and do not share any details you see.',
     });
   }
+  if (patient.directionMarksRemoved) {
+    // HAZ-004: a bidi control in a name or address could reorder what the banner shows.
+    warnings.push({
+      kind: 'direction-marks',
+      message: 'Text direction marks were removed from this patient’s details.',
+    });
+  }
   return warnings;
 }
 

@@ -103,6 +103,8 @@ interface PatientContext {
   readonly pds: PdsPatient;
   readonly supersededFrom: string | null;
   decision: AccessDecision | null;
+  /** The user's reason for emergency or legal access, for the record's provenance line. */
+  accessReason?: string | null;
   dissentOverride: 0 | 1 | 2 | 3;
 }
 
@@ -454,6 +456,7 @@ export function createClinicalService(options: ClinicalOptions): ClinicalService
       }
       const decision: AccessDecision = { nhsNumber, basis: basis.kind, decidedAt, alert, selfClaimed };
       ctx.decision = decision;
+      ctx.accessReason = basis.kind === 'permission' ? null : basis.reason;
       ctx.dissentOverride = dissentOverrideFor(basis);
       return decision;
     },
@@ -520,6 +523,12 @@ export function createClinicalService(options: ClinicalOptions): ClinicalService
         core,
         additional: record.sections.filter((section) => section.category === 'additional'),
         presentation: record.presentation ? [...record.presentation] : null,
+        presentationPlain: record.presentationPlain ?? null,
+        status: record.status ?? 'current',
+        notes: record.notes ?? { formattingRemoved: false, directionMarksRemoved: false },
+        retrievedAt: now().toISOString(),
+        access: { kind: ctx.decision.basis, reason: ctx.accessReason ?? null },
+        practiceOdsCode: record.authorOdsCode ?? null,
       };
       // Why: write before disclose — the view is committed to the audit trail before the record
       // leaves main; if the trail cannot take it, nothing is shown (MSCA-AUD-01).

@@ -88,3 +88,5 @@ export { isoDate, isoDateTime } from './dates';
 export { currentAddress } from './patients';
 export { readGpSummary } from './scr';
 export { sanitiseXhtml, safeText } from './xhtml';
+export type { SanitiseReport } from './xhtml';
+export { hasBidiControls, stripBidiControls } from './bidi';

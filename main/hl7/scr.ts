@@ -161,7 +161,8 @@ export function readGpSummary(gp: XmlElement | null): SummaryCareRecord | null {
   const code = child(gp, 'code');
   const codeValue = attr(code, 'code');
   const value = child(find(gp, 'presentationText'), 'value');
-  const presentation = value ? sanitiseXhtml(value.children) : [];
+  const report = { removed: false, directionMarksRemoved: false };
+  const presentation = value ? sanitiseXhtml(value.children, report) : [];
   const entries: ScrEntry[] = [];
   for (const info of elements(gp, 'pertinentInformation2')) {
     const cre = child(info, 'pertinentCREType');
@@ -191,6 +192,8 @@ export function readGpSummary(gp: XmlElement | null): SummaryCareRecord | null {
       .map((r) => attr(path(r, 'priorMessageRef/id'), 'root'))
       .filter((id): id is string => id !== null),
     presentation,
+    presentationRemoved: report.removed,
+    presentationDirectionMarksRemoved: report.directionMarksRemoved,
     sections: headingsOf(presentation),
     entries,
     entriesByCategory: byCategory,

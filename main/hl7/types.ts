@@ -125,7 +125,9 @@ export type SafeTag =
   | 'sup'
   | 'pre'
   | 'code'
-  | 'hr';
+  | 'hr'
+  | 'del'
+  | 's';
 
 /** Attributes kept; values are plain strings (no URLs, no styles, no event handlers). */
 export type SafeAttr = 'id' | 'colspan' | 'rowspan' | 'scope' | 'headers' | 'title' | 'lang';
@@ -211,6 +213,9 @@ export interface SummaryCareRecord {
   readonly replaces: readonly string[];
   /** The XHTML presentation text, sanitised to the SafeTag/SafeAttr allow-list. */
   readonly presentation: readonly SafeNode[];
+  /** What sanitising removed from the presentation text (shown as notes, issue 11). */
+  readonly presentationRemoved: boolean;
+  readonly presentationDirectionMarksRemoved: boolean;
   /** Headings (h1–h3) of the presentation text, in order. */
   readonly sections: readonly string[];
   readonly entries: readonly ScrEntry[];

@@ -16,6 +16,8 @@ export interface PatientBannerProps {
   readonly now?: Date;
   /** What the user searched with, shown (labelled) where a restricted record came back empty. */
   readonly searched?: SearchedDetails | undefined;
+  /** Once the record is open: "Allergies: Penicillin" or "No known allergies" (issue 11), in words. */
+  readonly allergyCue?: string | null;
 }
 
 /** Said where PDS returned nothing for a restricted record and the search gave nothing either. */
@@ -44,7 +46,7 @@ const addressLabel = {
   other: 'Address',
 };
 
-export function PatientBanner({ patient, now, searched }: PatientBannerProps) {
+export function PatientBanner({ patient, now, searched, allergyCue }: PatientBannerProps) {
   const [open, setOpen] = useState(false);
   // Only a restricted record falls back to what was searched; any other gap is "Not known".
   const fallback = patient.restricted ? searched : undefined;
@@ -98,7 +100,7 @@ export function PatientBanner({ patient, now, searched }: PatientBannerProps) {
   return (
     <section className={classes} role="region" aria-label="Patient banner">
       <div className="app-banner__zone1">
-        <h1 className="app-banner__name" title="Patient name (family name, given name, title)">
+        <h1 className="app-banner__name" dir="auto" title="Patient name (family name, given name, title)">
           {nameShown}
         </h1>
         <span className="app-banner__item">
@@ -142,6 +144,11 @@ export function PatientBanner({ patient, now, searched }: PatientBannerProps) {
         </span>
         {patient.restricted ? <strong className="app-banner__restricted">Restricted record</strong> : null}
         {deceased ? <strong className="app-banner__deceased-marker">Deceased</strong> : null}
+        {allergyCue ? (
+          <strong className="app-banner__allergies" dir="auto">
+            {allergyCue}
+          </strong>
+        ) : null}
         <button
           type="button"
           className="app-banner__toggle"

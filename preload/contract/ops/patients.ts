@@ -85,7 +85,7 @@ export const Contact = z.object({
 export type Contact = z.infer<typeof Contact>;
 
 export const PatientWarning = z.object({
-  kind: z.enum(['superseded', 'invalid', 'merged', 'restricted-hidden']),
+  kind: z.enum(['superseded', 'invalid', 'merged', 'restricted-hidden', 'direction-marks']),
   message: z.string(),
 });
 export type PatientWarning = z.infer<typeof PatientWarning>;

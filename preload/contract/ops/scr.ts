@@ -3,7 +3,7 @@
 // the audit trail; the SCR's presentation text crosses only as an allow-listed node tree.
 import { z } from 'zod';
 import { defineOperation } from '../operation';
-import { safeElements } from '../safe-markup';
+import { MAX_SPAN, safeElements, safeScopes } from '../safe-markup';
 import { NhsNumber, NhsNumberInput } from './patients';
 
 export const PermissionMode = z.enum(['this-visit', 'extended', 'proxy']);
@@ -46,13 +46,37 @@ export type AccessDecision = z.infer<typeof AccessDecision>;
 export const SafeElementName = z.enum(safeElements);
 export type SafeElementName = z.infer<typeof SafeElementName>;
 
+/** The attributes a presentation element may carry (safe-markup.ts `safeAttributes`). */
+export const SafeAttributes = z
+  .object({
+    colspan: z.number().int().min(1).max(MAX_SPAN).optional(),
+    rowspan: z.number().int().min(1).max(MAX_SPAN).optional(),
+    scope: z.enum(safeScopes).optional(),
+    lang: z
+      .string()
+      .regex(/^[A-Za-z]{1,8}(-[A-Za-z0-9]{1,8})*$/)
+      .optional(),
+  })
+  .strict();
+export type SafeAttributes = z.infer<typeof SafeAttributes>;
+
 export type SafeNode =
   | { readonly type: 'text'; readonly text: string }
-  | { readonly type: 'element'; readonly name: SafeElementName; readonly children: readonly SafeNode[] };
+  | {
+      readonly type: 'element';
+      readonly name: SafeElementName;
+      readonly attrs?: SafeAttributes;
+      readonly children: readonly SafeNode[];
+    };
 export const SafeNode: z.ZodType<SafeNode> = z.lazy(() =>
   z.union([
     z.object({ type: z.literal('text'), text: z.string() }),
-    z.object({ type: z.literal('element'), name: SafeElementName, children: z.array(SafeNode) }),
+    z.object({
+      type: z.literal('element'),
+      name: SafeElementName,
+      attrs: SafeAttributes.optional(),
+      children: z.array(SafeNode),
+    }),
   ]),
 );
 
@@ -73,6 +97,8 @@ export const ScrEntry = z.object({
   details: z.array(z.string()),
   /** Recorded outside the GP practice ("Prescribed elsewhere", SCR viewer guidance). */
   prescribedElsewhere: z.boolean(),
+  /** Main removed bidi controls from this entry's text (shown as a note, HAZ-004). */
+  directionMarksRemoved: z.boolean().optional(),
 });
 export type ScrEntry = z.infer<typeof ScrEntry>;
 
@@ -95,6 +121,20 @@ export const SummaryCareRecordView = z.object({
   additional: z.array(ScrSection),
   /** The GP's presentation text, sanitised to the allow-list; null when the document has none. */
   presentation: z.array(SafeNode).nullable(),
+  /** The GP's text as plain text (every word, no structure) when it is too large to draw as a tree. */
+  presentationPlain: z.string().nullable().optional(),
+  /** Not the current document (Replaced, Withdrawn): shown prominently (HAZ-007). */
+  status: z.enum(['current', 'replaced', 'withdrawn']).optional(),
+  /** What main removed from the GP's text, each shown as a visible note (HAZ-003, HAZ-004). */
+  notes: z.object({ formattingRemoved: z.boolean(), directionMarksRemoved: z.boolean() }).optional(),
+  /** How the record was obtained (provenance line, HAZ-009): when main got it from Spine. */
+  retrievedAt: z.string().optional(),
+  /** The access basis the user recorded, with its reason for emergency and legal access. */
+  access: z
+    .object({ kind: z.enum(['permission', 'emergency', 'legal']), reason: z.string().nullable() })
+    .optional(),
+  /** ODS code of the practice that sent the summary. */
+  practiceOdsCode: z.string().nullable().optional(),
 });
 export type SummaryCareRecordView = z.infer<typeof SummaryCareRecordView>;
 

@@ -1,7 +1,7 @@
 // The single-patient screen: the CUI banner fixed at the top, data-quality warnings (shown on
 // every access, MSCA-DQ-03/04), consent, then the access decision and the SCR — nothing clinical
 // is requested before the user has answered "Access this patient's record".
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import type {
   AccessDecision,
   AuthState,
@@ -18,6 +18,7 @@ import type { SearchedDetails } from '../search/searched';
 import { ConsentPanel } from '../consent';
 import { AccessDialog } from '../scr/access-dialog';
 import { ScrRecord } from '../scr/record';
+import { allergyCue, recordSections } from '../scr/sections';
 import { PrintView } from '../print';
 import { GpSummaryScreen } from '../gp-summary';
 
@@ -94,13 +95,19 @@ export function PatientScreen({
     else setPrintError(result.error);
   };
 
+  // The allergy cue beside the banner once the record is open, in words (HAZ-011).
+  const cue = useMemo(
+    () => (record.kind === 'shown' ? allergyCue(recordSections(record.record)) : null),
+    [record],
+  );
+
   if (stamp && record.kind === 'shown') {
     return <PrintView patient={patient} record={record.record} stamp={stamp} onBack={() => setStamp(null)} />;
   }
 
   return (
     <div className="app-patient">
-      <PatientBanner patient={patient} searched={searched} />
+      <PatientBanner patient={patient} searched={searched} allergyCue={cue} />
       <div className="app-patient__body">
         {patient.warnings.map((warning) => (
           <div
@@ -116,7 +123,9 @@ export function PatientScreen({
                   ? 'Invalid record'
                   : warning.kind === 'merged'
                     ? 'Merged record'
-                    : 'Restricted record'}
+                    : warning.kind === 'direction-marks'
+                      ? 'Text direction marks removed'
+                      : 'Restricted record'}
             </h2>
             <p>{warning.message}</p>
           </div>
@@ -201,22 +210,25 @@ export function PatientScreen({
         ) : null}
         {record.kind === 'shown' ? (
           <>
-            <div className="nhsuk-button-group app-button-group">
-              <button
-                type="button"
-                className="nhsuk-button nhsuk-button--secondary"
-                onClick={() => void print()}
-              >
-                Print
-              </button>
-            </div>
             {printError ? (
               <div className="nhsuk-error-summary" role="alert">
                 <h2 className="nhsuk-error-summary__title">The record was not printed</h2>
                 <p>{printError.message}</p>
               </div>
             ) : null}
-            <ScrRecord record={record.record} />
+            <ScrRecord
+              record={record.record}
+              focusOnOpen
+              actions={
+                <button
+                  type="button"
+                  className="nhsuk-button nhsuk-button--secondary app-button--small"
+                  onClick={() => void print()}
+                >
+                  Print
+                </button>
+              }
+            />
           </>
         ) : null}
         {uploading ? <GpSummaryScreen nhsNumber={patient.nhsNumber} patientName={name} /> : null}

@@ -62,7 +62,7 @@ describe('hl7 gateway', () => {
     await expect(down.retrieve('9000000009', author)).rejects.toMatchObject({ code: 'SPINE_UNAVAILABLE' });
   });
 
-  it('keeps only allow-listed elements, unwrapping the rest and dropping attributes', () => {
+  it('HAZ-002 HAZ-003: keeps sub/sup, h5/h6, hr and row/column spans; unwraps the rest and drops other attributes', () => {
     const nodes = toContractNodes([
       {
         kind: 'element',
@@ -72,6 +72,7 @@ describe('hl7 gateway', () => {
           { kind: 'element', tag: 'h6', attrs: {}, children: [{ kind: 'text', text: 'Deep' }] },
           { kind: 'element', tag: 'sup', attrs: {}, children: [{ kind: 'text', text: '2' }] },
           { kind: 'element', tag: 'hr', attrs: {}, children: [] },
+          { kind: 'element', tag: 'td', attrs: { rowspan: '2', colspan: '3', id: 'c' }, children: [] },
         ],
       },
     ]);
@@ -80,8 +81,10 @@ describe('hl7 gateway', () => {
         type: 'element',
         name: 'div',
         children: [
-          { type: 'element', name: 'h4', children: [{ type: 'text', text: 'Deep' }] },
-          { type: 'text', text: '2' },
+          { type: 'element', name: 'h6', children: [{ type: 'text', text: 'Deep' }] },
+          { type: 'element', name: 'sup', children: [{ type: 'text', text: '2' }] },
+          { type: 'element', name: 'hr', children: [] },
+          { type: 'element', name: 'td', attrs: { rowspan: 2, colspan: 3 }, children: [] },
         ],
       },
     ]);

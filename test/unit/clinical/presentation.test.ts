@@ -21,7 +21,7 @@ describe('presentation text', () => {
     expect(html).toContain('&lt;img src=x onerror=alert(1)&gt;');
     expect(html).not.toContain('<img');
     // GP headings sit below the page's own headings.
-    expect(html).toContain('<h3>Allergies</h3>');
+    expect(html).toContain('<h3 dir="auto">Allergies</h3>');
   });
 
   it('drops an element name outside the allow-list even if one slipped through', () => {
