@@ -218,7 +218,6 @@ export function PatientScreen({
             ) : null}
             <ScrRecord
               record={record.record}
-              focusOnOpen
               actions={
                 <button
                   type="button"

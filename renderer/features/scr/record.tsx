@@ -3,7 +3,7 @@
 // removed come first, then an index of the sections with their counts, then allergies and current
 // medication, then the GP's own heading material, then Additional Information (collapsible). Every
 // section has its own error boundary, so one part that cannot be drawn never hides the rest.
-import { useEffect, useRef, useState, type ReactNode } from 'react';
+import { useEffect, useState, type ReactNode } from 'react';
 import type { ScrEntry, ScrSection, SummaryCareRecordView } from '../../../preload/contract';
 import { formatDate, formatDateTime, notKnown } from '../../lib/cui';
 import { PlainPresentation, PresentationText, textOfNode } from './presentation';
@@ -121,25 +121,19 @@ export function accessWords(access: SummaryCareRecordView['access']): string | n
 
 export interface ScrRecordProps {
   readonly record: SummaryCareRecordView;
-  /** Move focus (and the view) to the record's heading when it opens. */
-  readonly focusOnOpen?: boolean;
   /** Only these section ids (print); all when absent. */
   readonly only?: ReadonlySet<string>;
   /** Actions shown beside the heading (copy, print). */
   readonly actions?: ReactNode;
 }
 
-export function ScrRecord({ record, focusOnOpen = false, only, actions }: ScrRecordProps) {
-  const heading = useRef<HTMLHeadingElement>(null);
+// The screen moves focus to #scr-heading when the record opens (patient/index.tsx, lib/focus.ts).
+export function ScrRecord({ record, only, actions }: ScrRecordProps) {
   const [sections] = useState(() => recordSections(record));
   const [showAdditional, setShowAdditional] = useState(true);
   useEffect(() => {
-    if (focusOnOpen && heading.current) {
-      heading.current.focus({ preventScroll: true });
-      heading.current.scrollIntoView({ block: 'start' });
-    }
     recordRendered();
-  }, [focusOnOpen]);
+  }, []);
   const chosen = only ? sections.filter((section) => only.has(section.id)) : sections;
   const core = chosen.filter((section) => section.place === 'core');
   const about = chosen.filter((section) => section.place === 'about');
