@@ -49,7 +49,7 @@ const documentList = (nhsNumber: string) =>
   call('QUPC_IN160101UK05', (context) => buildPsisDocumentListRequest(context, { nhsNumber }), nhsNumber);
 
 describe('poll locations', () => {
-  it('finding 7: refuses a plain-HTTP or foreign Content-Location, never connects to it, and audits it', async () => {
+  it('finding 7: HAZ-070 refuses a plain-HTTP or foreign Content-Location, never connects to it, and audits it', async () => {
     const port = (elsewhere.address() as AddressInfo).port;
     const spinePort = new URL(env.sandbox.url).port;
     const cases = [
@@ -79,7 +79,7 @@ describe('poll locations', () => {
     await expect(client.transport.request(documentList('9000000009'))).resolves.toBeTruthy();
   });
 
-  it('finding 7: a reliable upload whose stored poll location is foreign fails, is audited and is not polled', async () => {
+  it('finding 7: HAZ-070 a reliable upload whose stored poll location is foreign fails, is audited and is not polled', async () => {
     const port = (elsewhere.address() as AddressInfo).port;
     env.sandbox.setFaults([
       {

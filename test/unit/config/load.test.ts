@@ -96,7 +96,7 @@ describe('configuration', () => {
     );
   });
 
-  it('finding 6: refuses smartcard.env.OPENSSL_CONF at configuration load, naming the key', () => {
+  it('finding 6: HAZ-071 refuses smartcard.env.OPENSSL_CONF at configuration load, naming the key', () => {
     const adminFile = file({
       smartcard: {
         modules: ['/usr/lib/softhsm/libsofthsm2.so'],
