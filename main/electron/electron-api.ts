@@ -96,6 +96,8 @@ export interface AppLike {
   whenReady(): Promise<void>;
   on(event: string, listener: (...args: never[]) => void): unknown;
   getPath(name: 'userData'): string;
+  /** Registers this executable as the handler of a URL scheme for the current user. */
+  setAsDefaultProtocolClient(protocol: string, path?: string, args?: string[]): boolean;
 }
 
 export interface ElectronApi {

@@ -12,6 +12,7 @@ import { createLogger } from '../log/logger';
 import { bootstrapRuntime } from '../app/bootstrap';
 import { appRoot, builtPaths } from '../app/paths';
 import { startHost } from './server';
+import { openLaunchChannel } from '../launch/channel';
 
 interface HostArgs {
   port: number;
@@ -63,7 +64,15 @@ export async function main(argv: readonly string[]): Promise<void> {
     twinFile: paths.twin,
     port: args.port,
   });
+  // In-context launch (issue 14): `smsp launch URL` hands requests to this app over a channel
+  // only this OS user can open; the request is handled by the same launch service as Electron's.
+  const channel = await openLaunchChannel(
+    args.dataDir,
+    (url) => runtime.services.launch.handleUrl(url, 'local-channel'),
+    log,
+  );
   const stop = async () => {
+    await channel.close();
     await host.close();
     await runtime.close();
     process.exit(0);

@@ -167,6 +167,11 @@ export class FakeApp extends FakeEmitter implements AppLike {
   exit(code = 0): void {
     this.exitCodes.push(code);
   }
+  protocolClients: Array<{ protocol: string; path: string | undefined; args: string[] | undefined }> = [];
+  setAsDefaultProtocolClient(protocol: string, path?: string, args?: string[]): boolean {
+    this.protocolClients.push({ protocol, path, args });
+    return true;
+  }
 }
 
 /** Reversible wrapping that looks nothing like its input, as the OS key store's would. */

@@ -5,6 +5,10 @@ const commands: Readonly<Record<string, { module: string; summary: string }>> = 
   audit: { module: '../../main/cli/audit', summary: 'audit export|verify|seed — the audit trail offline' },
   sandbox: { module: '../spine-sandbox/cli', summary: 'sandbox --port N — run the local Spine' },
   card: { module: '../smartcard/cli', summary: 'card create — provision a virtual NHS smartcard' },
+  launch: {
+    module: '../../main/cli/launch',
+    summary: 'launch URL [--data-dir DIR] — ask the running app to open a patient (in-context launch)',
+  },
 };
 
 async function main(argv: string[]): Promise<number> {
