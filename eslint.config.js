@@ -28,6 +28,8 @@ const nodeBuiltins = [
   'vm',
 ];
 const nativePackages = ['pkcs11js', 'better-sqlite3-multiple-ciphers', 'better-sqlite3'];
+// The PostgreSQL driver: only the estate store (main/estate/) talks to PostgreSQL (issue 16).
+const postgresPackages = ['pg', 'pg-copy-streams'];
 
 const restrict = (patterns, paths = []) => [
   'error',
@@ -71,17 +73,34 @@ export default tseslint.config(
     files: ['main/**/*.ts', 'preload/**/*.ts', 'renderer/**/*.{ts,tsx}'],
     ignores: ['main/electron/**'],
     rules: {
+      'no-restricted-imports': restrict(
+        ['**/renderer/**', '**/test/**'],
+        ['electron', ...nativePackages, ...postgresPackages],
+      ),
+    },
+  },
+  {
+    files: ['main/estate/**/*.ts'],
+    rules: {
       'no-restricted-imports': restrict(['**/renderer/**', '**/test/**'], ['electron', ...nativePackages]),
     },
   },
   {
     files: ['main/electron/**/*.ts'],
-    rules: { 'no-restricted-imports': restrict(['**/renderer/**', '**/test/**'], nativePackages) },
+    rules: {
+      'no-restricted-imports': restrict(
+        ['**/renderer/**', '**/test/**'],
+        [...nativePackages, ...postgresPackages],
+      ),
+    },
   },
   {
     files: ['native/**/*.ts'],
     rules: {
-      'no-restricted-imports': restrict(['**/renderer/**', '**/test/**', '**/main/**'], ['electron']),
+      'no-restricted-imports': restrict(
+        ['**/renderer/**', '**/test/**', '**/main/**'],
+        ['electron', ...postgresPackages],
+      ),
     },
   },
   // The contract is environment-free: zod only.
@@ -99,7 +118,7 @@ export default tseslint.config(
           '../index',
           '../browser-twin',
         ],
-        ['electron', ...nativePackages, ...nodeBuiltins],
+        ['electron', ...nativePackages, ...postgresPackages, ...nodeBuiltins],
       ),
     },
   },
@@ -110,7 +129,7 @@ export default tseslint.config(
     rules: {
       'no-restricted-imports': restrict(
         ['**/main/**', '**/renderer/**', '**/native/**', '**/test/**', 'node:*'],
-        ['electron', ...nativePackages, ...nodeBuiltins],
+        ['electron', ...nativePackages, ...postgresPackages, ...nodeBuiltins],
       ),
     },
   },
@@ -129,7 +148,7 @@ export default tseslint.config(
           '**/preload/index*',
           '**/preload/browser*',
         ],
-        ['electron', ...nativePackages, ...nodeBuiltins],
+        ['electron', ...nativePackages, ...postgresPackages, ...nodeBuiltins],
       ),
     },
   },

@@ -2,7 +2,8 @@
 //   export --db FILE --key-file KEY --out DIR [--signing-key-file FILE] [--from ISO] [--to ISO]
 //          [--user U] [--nhs-number N] [--event-type T] [--message-id M]   (any of these: filtered)
 //   verify DIR... [--trust FINGERPRINT]...  (needs no database and no key)
-//   seed --db FILE --key-file KEY --entries N   (training mode only)
+//   seed --db FILE --key-file KEY --entries N [--workstation ID]   (training mode only)
+//   ingest|query|health|purge …   the estate audit store (main/cli/estate.ts, issue 16)
 // verify exit codes: 0 intact and signer trusted; 1 anything invalid (a bundle, or the series'
 // continuity); 2 usage or operational error; 3 intact but signer not trusted.
 import { dirname, join } from 'node:path';
@@ -16,12 +17,14 @@ import { seedEntries } from '../audit/seed';
 import { SIGNING_KEY_NAME, signingKeyFromSeed } from '../audit/signing-key';
 import { AuditStore } from '../audit/store';
 import { problemText, verifyBundle, verifySeries, type BundleVerification } from '../audit/verify';
+import { ESTATE_USAGE, EstateUsageError, estateCommands } from './estate';
 
 const USAGE = `usage:
   smsp audit export --db FILE --key-file KEY --out DIR [--signing-key-file FILE] [--from ISO] [--to ISO]
-                    [--user U] [--nhs-number N] [--event-type T] [--message-id M]
+                    [--user U] [--nhs-number N] [--event-type T] [--message-id M] [--workstation ID]
   smsp audit verify DIR... [--trust FINGERPRINT]...
-  smsp audit seed --db FILE --key-file KEY --entries N`;
+  smsp audit seed --db FILE --key-file KEY --entries N [--workstation ID]
+${ESTATE_USAGE}`;
 
 class UsageError extends Error {}
 
@@ -93,6 +96,7 @@ async function runExport(args: string[]): Promise<number> {
     'nhs-number',
     'event-type',
     'message-id',
+    'workstation',
   ]);
   if (positional.length > 0) throw new UsageError(`unexpected ${positional.join(' ')}`);
   const db = required(options, 'db');
@@ -113,7 +117,8 @@ async function runExport(args: string[]): Promise<number> {
   const store = AuditStore.open(db, key);
   key.fill(0);
   try {
-    const workstation = adminConfig().workstation ?? hostname();
+    // Training: several workstations' trails on one machine, each exported under its own id.
+    const workstation = options.get('workstation') ?? adminConfig().workstation ?? hostname();
     const now = new Date();
     // The export is an audited event like any other, committed before the bundle is written.
     store.append([
@@ -207,7 +212,7 @@ async function runVerify(args: string[]): Promise<number> {
 }
 
 async function runSeed(args: string[]): Promise<number> {
-  const { options, positional } = parse(args, ['db', 'key-file', 'entries']);
+  const { options, positional } = parse(args, ['db', 'key-file', 'entries', 'workstation']);
   if (positional.length > 0) throw new UsageError(`unexpected ${positional.join(' ')}`);
   const config = adminConfig();
   // Why: synthetic entries in a real workstation's trail would corrupt its evidential value.
@@ -226,7 +231,8 @@ async function runSeed(args: string[]): Promise<number> {
   const store = AuditStore.open(required(options, 'db'), key);
   key.fill(0);
   try {
-    const workstation = config.workstation ?? hostname();
+    // Several training workstations' trails on one machine: each its own database, key and chain.
+    const workstation = options.get('workstation') ?? config.workstation ?? hostname();
     let written = 0;
     for (const batch of seedEntries({ entries, workstation, asid: config.asid ?? '200000001234' })) {
       store.append(batch);
@@ -246,9 +252,11 @@ export async function run(args: string[]): Promise<number> {
     if (command === 'export') return await runExport(rest);
     if (command === 'verify') return await runVerify(rest);
     if (command === 'seed') return await runSeed(rest);
+    const estate = command ? estateCommands[command] : undefined;
+    if (estate) return await estate(rest, adminConfig());
     throw new UsageError(command ? `unknown command ${command}` : 'missing command');
   } catch (error) {
-    if (error instanceof UsageError) {
+    if (error instanceof UsageError || error instanceof EstateUsageError) {
       process.stderr.write(`audit: ${error.message}\n${USAGE}\n`);
       return 2;
     }

@@ -71,6 +71,24 @@ export const GovernanceConfig = z
   })
   .strict();
 
+/**
+ * The estate audit store (issue 16). Administrator only: the URL may carry the PostgreSQL
+ * password, and a user's own file may never set it.
+ */
+export const EstateConfig = z
+  .object({
+    /** `file:PATH` (embedded, encrypted) or `postgresql://…`. */
+    store: z
+      .string()
+      .regex(/^(file:.+|postgres(ql)?:\/\/.+)$/, 'the estate store is file:PATH or postgresql://…')
+      .optional(),
+    /** The file store's key file (0600, 64 hex digits). */
+    keyFile: z.string().min(1).optional(),
+    /** How long entries are kept before `audit purge` removes them (with a signed purge record). */
+    retentionDays: z.number().int().min(1).max(36_500).optional(),
+  })
+  .strict();
+
 export const SmartcardConfig = z
   .object({
     /** Allow-list of PKCS#11 modules. A module path is never typed by a user. */
@@ -150,6 +168,7 @@ export const AppConfig = z
       .optional(),
     policies: Policies.default(Policies.parse({})),
     audit: AuditConfig.default(AuditConfig.parse({})),
+    estate: EstateConfig.default(EstateConfig.parse({})),
     smartcard: SmartcardConfig.default(SmartcardConfig.parse({})),
     governance: GovernanceConfig.default(GovernanceConfig.parse({})),
     identity: IdentityConfig.default(IdentityConfig.parse({})),

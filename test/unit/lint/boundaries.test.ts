@@ -28,6 +28,14 @@ describe('architecture boundaries (architecture.md section 2)', () => {
       "import Database from 'better-sqlite3-multiple-ciphers';\nexport const x = Database;",
     ],
     ['main/auth/x.ts', "import * as pkcs11 from 'pkcs11js';\nexport const x = pkcs11;"],
+    ['main/audit/x.ts', "import pg from 'pg';\nexport const x = pg;"],
+    ['main/api/x.ts', "import { from } from 'pg-copy-streams';\nexport const x = from;"],
+    ['native/sqlite/x.ts', "import pg from 'pg';\nexport const x = pg;"],
+    ['renderer/features/x.tsx', "import pg from 'pg';\nexport const x = pg;"],
+    [
+      'main/estate/x.ts',
+      "import Database from 'better-sqlite3-multiple-ciphers';\nexport const x = Database;",
+    ],
     ['main/hl7/x.ts', "import { readFileSync } from 'node:fs';\nexport const x = readFileSync;"],
     ['main/spine/x.ts', "import { App } from '../../renderer/app';\nexport const x = App;"],
     [
@@ -45,6 +53,7 @@ describe('architecture boundaries (architecture.md section 2)', () => {
   it.each([
     ['main/electron/x.ts', "import { app } from 'electron';\nexport const x = app;"],
     ['native/pkcs11/x.ts', "import * as pkcs11 from 'pkcs11js';\nexport const x = pkcs11;"],
+    ['main/estate/x.ts', "import pg from 'pg';\nexport const x = pg;"],
     [
       'renderer/features/x.tsx',
       "import type { AuthState } from '../../preload/contract';\nexport type X = AuthState;",

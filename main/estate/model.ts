@@ -1,0 +1,195 @@
+// The estate audit store's vocabulary (issue 16): what a store holds about each workstation's
+// series of verified bundles, what a reviewer may ask, and the one interface both stores (the
+// embedded SQLCipher file and PostgreSQL) implement. Pure types and small helpers, no I/O.
+import type { AuditEntry } from '../audit/entry';
+
+/**
+ * One workstation's series. Why both parts: a workstation id is configuration anyone with admin
+ * rights can set, so two machines may share one; the signing key is what tells them apart.
+ */
+export interface SourceKey {
+  readonly workstation: string;
+  readonly keyFingerprint: string;
+}
+
+/** What the store needs of a bundle that has already been verified and found trusted. */
+export interface VerifiedBundle {
+  readonly name: string;
+  readonly source: SourceKey & { readonly publicKey: string };
+  /** The manifest's signature: the same bytes signed twice is the same bundle. */
+  readonly signature: string;
+  readonly entries: number;
+  readonly firstSequence: number | null;
+  readonly lastSequence: number | null;
+  readonly previousHash: string | null;
+  readonly chainHead: string | null;
+  /** The previous full export this one follows (its last sequence and chain head), or null. */
+  readonly previousBundle: { readonly lastSequence: number; readonly chainHead: string } | null;
+  readonly createdAt: string;
+  /** The bundle's entries in sequence order (read from the verified audit.ndjson). */
+  read(): AsyncIterable<AuditEntry>;
+}
+
+export type IngestOutcome = 'ingested' | 'duplicate' | 'refused';
+
+export interface LoadResult {
+  readonly outcome: Exclude<IngestOutcome, 'refused'> | 'refused';
+  /** Entries added to the store (0 for a duplicate). */
+  readonly added: number;
+  readonly reason?: string;
+}
+
+export interface Refusal {
+  readonly bundle: string;
+  readonly workstation: string | null;
+  readonly keyFingerprint: string | null;
+  readonly reason: string;
+}
+
+export interface EstateFilter {
+  readonly nhsNumber?: string | undefined;
+  readonly user?: string | undefined;
+  readonly workstation?: string | undefined;
+  readonly ods?: string | undefined;
+  readonly from?: string | undefined;
+  readonly to?: string | undefined;
+  /** An event type; one ending in `.` is a prefix (`scr.` = every SCR event). */
+  readonly event?: string | undefined;
+  readonly limit?: number | undefined;
+  readonly offset?: number | undefined;
+}
+
+/** An entry as the estate holds it: the entry and which series it came from. */
+export interface EstateEntry {
+  readonly source: SourceKey;
+  readonly entry: AuditEntry;
+}
+
+export interface EstatePage {
+  readonly entries: readonly EstateEntry[];
+  readonly total: number;
+}
+
+export interface ReviewItem extends EstateEntry {
+  readonly review: null | {
+    readonly reviewedAt: string;
+    readonly reviewerUuid: string;
+    readonly reviewerName: string;
+    readonly outcome: ReviewOutcome;
+    readonly note: string;
+  };
+}
+
+export type ReviewOutcome = 'appropriate' | 'inappropriate' | 'needs-follow-up';
+
+export interface ReviewInput {
+  readonly source: SourceKey;
+  readonly sequence: number;
+  readonly reviewerUuid: string;
+  readonly reviewerName: string;
+  readonly outcome: ReviewOutcome;
+  readonly note: string;
+  readonly at: string;
+}
+
+export interface Gap {
+  /** The first and last missing sequence numbers. */
+  readonly from: number;
+  readonly to: number;
+}
+
+export interface SourceHealth extends SourceKey {
+  readonly bundles: number;
+  readonly entries: number;
+  readonly lastBundleAt: string | null;
+  readonly lastSequence: number | null;
+  readonly gaps: readonly Gap[];
+}
+
+export interface EstateHealth {
+  readonly sources: readonly SourceHealth[];
+  readonly refused: readonly (Refusal & { readonly at: string })[];
+}
+
+export interface PurgeRecord {
+  readonly format: 'scr-desktop-estate-purge/1';
+  /** Entries recorded before this instant were removed. */
+  readonly before: string;
+  readonly entries: number;
+  readonly purgedAt: string;
+  readonly by: string;
+  readonly publicKey: string;
+  readonly keyFingerprint: string;
+  readonly signature: string;
+}
+
+/** Access reasons whose use a privacy officer must look at (product.md section 5). */
+export const REVIEWABLE_REASONS = ['emergency', 'legal'] as const;
+/** The event types that record an access decision (the app writes scr.access; seeds scr.access-decision). */
+export const ACCESS_DECISION_TYPES = ['scr.access', 'scr.access-decision'] as const;
+
+export interface ReviewQueueFilter {
+  readonly from?: string | undefined;
+  readonly to?: string | undefined;
+  readonly reason?: 'emergency' | 'legal' | undefined;
+  readonly includeReviewed?: boolean | undefined;
+  readonly limit?: number | undefined;
+}
+
+export interface SearchRecord {
+  /** The user (SDS UUID and name) or, from the command line, the operating-system account. */
+  readonly searcher: string;
+  readonly via: 'cli' | 'app';
+  readonly filter: EstateFilter | ReviewQueueFilter;
+  readonly results: number;
+}
+
+export interface EstateStore {
+  readonly kind: 'file' | 'postgresql';
+  /** One transaction: continuity checked against what is held, entries added, receipt recorded. */
+  load(bundle: VerifiedBundle): Promise<LoadResult>;
+  recordRefusal(refusal: Refusal): Promise<void>;
+  query(filter: EstateFilter): Promise<EstatePage>;
+  reviewQueue(filter: ReviewQueueFilter): Promise<{ items: readonly ReviewItem[]; total: number }>;
+  review(input: ReviewInput): Promise<void>;
+  /** Every estate search is itself recorded, in the store searched (issue 16: access). */
+  recordSearch(search: SearchRecord): Promise<void>;
+  health(): Promise<EstateHealth>;
+  /** Removes entries recorded before `before`, and keeps the signed purge record. */
+  purge(before: string, record: (entries: number) => PurgeRecord): Promise<PurgeRecord>;
+  purges(): Promise<readonly PurgeRecord[]>;
+  close(): Promise<void>;
+}
+
+/** The highest page size a caller may ask for. */
+export const MAX_LIMIT = 10_000;
+
+export function clampLimit(limit: number | undefined, fallback = 100): number {
+  if (limit === undefined || !Number.isFinite(limit)) return fallback;
+  return Math.max(1, Math.min(MAX_LIMIT, Math.floor(limit)));
+}
+
+/** Gaps between held sequence ranges (ranges sorted or not; overlaps allowed). */
+export function gapsBetween(ranges: readonly { first: number; last: number }[]): Gap[] {
+  const sorted = [...ranges].sort((a, b) => a.first - b.first);
+  const gaps: Gap[] = [];
+  let covered: number | null = null;
+  for (const r of sorted) {
+    if (covered !== null && r.first > covered + 1) gaps.push({ from: covered + 1, to: r.first - 1 });
+    covered = covered === null ? r.last : Math.max(covered, r.last);
+  }
+  return gaps;
+}
+
+/** Each series' gaps, from its bundles' sequence ranges (rows of any order). */
+export function gapsBySource(
+  ranges: readonly { source_id: number; first_sequence: number | string; last_sequence: number | string }[],
+): Map<number, Gap[]> {
+  const bySource = new Map<number, { first: number; last: number }[]>();
+  for (const r of ranges) {
+    const list = bySource.get(r.source_id) ?? [];
+    list.push({ first: Number(r.first_sequence), last: Number(r.last_sequence) });
+    bySource.set(r.source_id, list);
+  }
+  return new Map([...bySource].map(([id, list]) => [id, gapsBetween(list)]));
+}

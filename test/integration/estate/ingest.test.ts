@@ -1,0 +1,221 @@
+// The estate store end to end below the command line (issue 16), against both stores: a real
+// PostgreSQL cluster (Debian's server, started in a temporary folder) and the encrypted SQLite
+// file. Bundles are real signed exports of real encrypted workstation trails.
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ingestBundle } from '../../../main/estate/ingest';
+import type { EstateStore } from '../../../main/estate/model';
+import { openEstateStore } from '../../../main/estate/open';
+import { purgeOlderThan, purgeRecordValid, readOrCreateSigningKey } from '../../../main/estate/retention';
+import type { AuditEntry } from '../../../main/audit/entry';
+import { exportBundle } from '../../../main/audit/export';
+import { fromAuditEvent } from '../../../main/audit/fhir';
+import { AuditStore } from '../../../main/audit/store';
+import { trainingWorkstation, type TrainingWorkstation } from '../../support/estate';
+import { startPostgres, type PostgresCluster } from '../../support/postgres';
+
+let root: string;
+let cluster: PostgresCluster;
+const stations: TrainingWorkstation[] = [];
+/** Per workstation: bundles of consecutive months (Sept, Oct, Nov 2026). */
+const bundles = new Map<string, string[]>();
+let rogue: string;
+let tampered: string;
+let tamperedSigner: string;
+
+async function readBundle(dir: string): Promise<AuditEntry[]> {
+  return readFileSync(join(dir, 'audit.ndjson'), 'utf8')
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => fromAuditEvent(JSON.parse(line)));
+}
+
+const month = (m: number) => new Date(Date.UTC(2026, m - 1, 1)).toISOString();
+
+beforeAll(() => {
+  root = mkdtempSync(join(tmpdir(), 'smsp-estate-'));
+  cluster = startPostgres();
+  for (const [i, id] of ['BRANCH-01', 'BRANCH-02', 'BRANCH-03'].entries()) {
+    const ws = trainingWorkstation(join(root, 'ws'), id, `FQ00${i + 1}`);
+    stations.push(ws);
+    const series: string[] = [];
+    for (const m of [9, 10, 11]) {
+      ws.seed(60, new Date(Date.UTC(2026, m - 1, 25)), 20);
+      series.push(ws.exportTo(join(root, 'bundles', `${id}-${m}`), { from: month(m), to: month(m + 1) }));
+    }
+    bundles.set(id, series);
+  }
+  // A workstation nobody trusts, and a genuine bundle with one line changed after signing.
+  const stranger = trainingWorkstation(join(root, 'ws'), 'BRANCH-99');
+  stranger.seed(20, new Date(Date.UTC(2026, 10, 20)));
+  rogue = stranger.exportTo(join(root, 'bundles', 'rogue'));
+  stranger.close();
+  const other = trainingWorkstation(join(root, 'ws'), 'BRANCH-01-COPY');
+  other.seed(20, new Date(Date.UTC(2026, 10, 20)));
+  tamperedSigner = other.fingerprint;
+  tampered = other.exportTo(join(root, 'bundles', 'tampered'));
+  const file = join(tampered, 'audit.ndjson');
+  const original = readFileSync(file, 'utf8');
+  const changed = original.replace(/"display":"[^"]+"/, '"display":"SOMEONE, Else"');
+  if (changed === original) throw new Error('the tampering changed nothing');
+  writeFileSync(file, changed);
+  other.close();
+}, 120_000);
+
+afterAll(() => {
+  for (const ws of stations) ws.close();
+  cluster?.stop();
+  rmSync(root, { recursive: true, force: true });
+});
+
+describe.each(['postgresql', 'file'] as const)('estate store: %s', (kind) => {
+  let store: EstateStore;
+  let trust: string[];
+
+  beforeAll(async () => {
+    const url =
+      kind === 'postgresql'
+        ? cluster.url
+        : `file:${join(root, `estate-${randomBytes(4).toString('hex')}.db`)}`;
+    store = await openEstateStore(url, { keyFile: join(root, `estate-${kind}.key`) });
+    trust = [
+      ...stations.map((s) => s.fingerprint),
+      tamperedSigner,
+      'sha256:' + stations[0]!.fingerprint.toUpperCase(),
+    ];
+  });
+  afterAll(async () => store?.close());
+
+  const ingest = (dir: string) => ingestBundle(dir, { store, trust });
+
+  it('ingests a series, shows a gap until the missing bundle arrives, and re-ingesting changes nothing', async () => {
+    const [sep, oct, nov] = bundles.get('BRANCH-01')!;
+    expect(await ingest(sep!)).toMatchObject({ workstation: 'BRANCH-01', entries: 60, outcome: 'ingested' });
+    expect(await ingest(nov!)).toMatchObject({ outcome: 'ingested' });
+    let health = await store.health();
+    const gapOf = (h: typeof health) => h.sources.find((s) => s.workstation === 'BRANCH-01')!.gaps;
+    expect(gapOf(health)).toEqual([{ from: 61, to: 120 }]);
+    expect(await ingest(oct!)).toMatchObject({ outcome: 'ingested', entries: 60 });
+    health = await store.health();
+    expect(gapOf(health)).toEqual([]);
+    expect(health.sources.find((s) => s.workstation === 'BRANCH-01')).toMatchObject({
+      bundles: 3,
+      entries: 180,
+    });
+
+    const before = await store.query({ workstation: 'BRANCH-01', limit: 10_000 });
+    expect(await ingest(oct!)).toMatchObject({ outcome: 'duplicate', reason: 'already held' });
+    expect((await store.query({ workstation: 'BRANCH-01', limit: 10_000 })).total).toBe(before.total);
+  });
+
+  it('refuses a tampered bundle and an untrusted signer whole, with the reason, and lists them in health', async () => {
+    const bad = await ingest(tampered);
+    expect(bad.outcome).toBe('refused');
+    expect(bad.reason).toMatch(/audit\.ndjson:\d+/);
+    const stranger = await ingest(rogue);
+    expect(stranger).toMatchObject({ outcome: 'refused', workstation: 'BRANCH-99' });
+    expect(stranger.reason).toMatch(/signer not trusted/);
+    expect((await store.query({ workstation: 'BRANCH-99' })).total).toBe(0);
+    expect((await store.query({ workstation: 'BRANCH-01-COPY' })).total).toBe(0);
+    const refused = (await store.health()).refused.map((r) => r.reason);
+    expect(refused.some((r) => /signer not trusted/.test(r))).toBe(true);
+  });
+
+  it('refuses a re-signed bundle that contradicts the series already held (a rewritten trail)', async () => {
+    const [sep, oct] = bundles.get('BRANCH-02')!;
+    expect(await ingest(sep!)).toMatchObject({ outcome: 'ingested' });
+    expect(await ingest(oct!)).toMatchObject({ outcome: 'ingested' });
+    // Someone with the workstation's own key rewrites October and signs it again: intact and
+    // trusted, but it disagrees with what the estate already holds.
+    const forged = join(root, 'bundles', `forged-${kind}`);
+    const ws = stations[1]!;
+    const genuine = [...(await readBundle(sep!)), ...(await readBundle(oct!))];
+    const fork = AuditStore.open(join(root, `fork-${kind}.db`), randomBytes(32));
+    fork.append(
+      genuine.map(({ sequence: _s, prevHash: _p, hash: _h, ...pending }, i) =>
+        i === 60 ? { ...pending, displayName: 'SOMEONE, Else' } : pending,
+      ),
+    );
+    exportBundle(fork, {
+      dir: forged,
+      range: {},
+      workstation: ws.id,
+      exportedBy: null,
+      signingKey: ws.signingKey,
+    });
+    fork.close();
+    const line = await ingest(forged);
+    expect(line).toMatchObject({ outcome: 'refused', workstation: 'BRANCH-02' });
+    expect(line.reason).toMatch(/differs from the entry already held/);
+    expect((await store.query({ workstation: ws.id, limit: 10_000 })).total).toBe(120);
+    rmSync(forged, { recursive: true });
+  });
+
+  it('finds one patient across all workstations, newest first, and records the search', async () => {
+    for (const id of ['BRANCH-02', 'BRANCH-03']) for (const dir of bundles.get(id)!) await ingest(dir);
+    const page = await store.query({ nhsNumber: '9000000009', limit: 10_000 });
+    expect(new Set(page.entries.map((e) => e.source.workstation))).toEqual(
+      new Set(['BRANCH-01', 'BRANCH-02', 'BRANCH-03']),
+    );
+    const times = page.entries.map((e) => e.entry.at);
+    expect([...times].sort().reverse()).toEqual(times);
+    expect(page.entries.every((e) => e.entry.nhsNumber === '9000000009')).toBe(true);
+    const scr = await store.query({ event: 'scr.', ods: 'FQ002' });
+    expect(scr.entries.every((e) => e.entry.type.startsWith('scr.') && e.entry.odsCode === 'FQ002')).toBe(
+      true,
+    );
+    await store.recordSearch({
+      searcher: 'test',
+      via: 'cli',
+      filter: { nhsNumber: '9000000009' },
+      results: page.total,
+    });
+  });
+
+  it('queues unreviewed emergency and legal accesses across workstations until each is reviewed', async () => {
+    const queue = await store.reviewQueue({ limit: 10_000 });
+    expect(queue.total).toBeGreaterThan(0);
+    expect(queue.items.every((i) => ['emergency', 'legal'].includes(i.entry.accessReason ?? ''))).toBe(true);
+    expect(new Set(queue.items.map((i) => i.source.workstation)).size).toBeGreaterThan(1);
+    const first = queue.items[0]!;
+    await store.review({
+      source: first.source,
+      sequence: first.entry.sequence,
+      reviewerUuid: '555000000003',
+      reviewerName: 'GOVERNANCE, Test',
+      outcome: 'appropriate',
+      note: 'Patient unconscious; confirmed with the on-call pharmacist',
+      at: new Date().toISOString(),
+    });
+    const after = await store.reviewQueue({ limit: 10_000 });
+    expect(after.total).toBe(queue.total - 1);
+    const reviewed = await store.reviewQueue({ limit: 10_000, includeReviewed: true });
+    const item = reviewed.items.find(
+      (i) => i.source.workstation === first.source.workstation && i.entry.sequence === first.entry.sequence,
+    );
+    expect(item?.review).toMatchObject({ reviewerUuid: '555000000003', outcome: 'appropriate' });
+    await expect(
+      store.review({
+        ...item!.review!,
+        source: first.source,
+        sequence: first.entry.sequence,
+        at: new Date().toISOString(),
+      }),
+    ).rejects.toThrow(/already been reviewed/);
+  });
+
+  it('purges entries before the retention cut-off and keeps a signed purge record', async () => {
+    const total = (await store.query({ limit: 1, to: month(10) })).total;
+    expect(total).toBeGreaterThan(0);
+    const signingKey = readOrCreateSigningKey(join(root, `purge-${kind}.key`));
+    const record = await purgeOlderThan(store, month(10), 'test', signingKey);
+    expect(record.entries).toBe(total);
+    expect((await store.query({ to: month(10) })).total).toBe(0);
+    const [kept] = await store.purges();
+    expect(purgeRecordValid(kept!)).toBe(true);
+    expect(purgeRecordValid({ ...kept!, entries: kept!.entries - 1 })).toBe(false);
+  });
+});
