@@ -1,10 +1,12 @@
 // The test host as a process: `node --import tsx main/host/cli.ts [--port N] [--config FILE]
 // [--data-dir DIR]`. Loads configuration (admin file, user file, then FILE's values over both),
 // starts the runtime and the loopback host, and prints one JSON line when ready:
-// {"url","launchUrl","port","pid","environment"}. It refuses a live configuration.
+// {"url","launchUrl","port","pid","environment"}; each line `launch-url` on stdin is answered with
+// {"launchUrl"} (a fresh single-use address). It refuses a live configuration.
 import { existsSync, mkdirSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
+import { createInterface } from 'node:readline';
 import { ConfigError } from '../config/load';
 import { loadHostConfig } from '../config/sources';
 import { auditConfigNotices, logConfigNotices } from '../app/config-notices';
@@ -88,6 +90,11 @@ export async function main(argv: readonly string[]): Promise<void> {
       environment: config.environment,
     }) + '\n',
   );
+  // A launch address works once, within 30 s: a line `launch-url` on stdin asks for a fresh one.
+  createInterface({ input: process.stdin }).on('line', (line) => {
+    if (line.trim() === 'launch-url')
+      process.stdout.write(JSON.stringify({ launchUrl: host.issueLaunchUrl() }) + '\n');
+  });
 }
 
 main(process.argv.slice(2)).catch((error: unknown) => {

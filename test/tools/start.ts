@@ -43,6 +43,20 @@ function say(line: string): void {
   process.stderr.write(`scr-desktop: ${line}\n`);
 }
 
+/**
+ * The printed address works once, within 30 s (issue 12 finding 7): at a terminal, Enter asks the
+ * host for a fresh one.
+ */
+function offerFreshAddresses(host: ChildProcess): void {
+  if (!process.stdin.isTTY || !host.stdin || !host.stdout) return;
+  say('that address works once, within 30 seconds: press Enter here for a fresh one.');
+  createInterface({ input: host.stdout }).on('line', (line) => {
+    const fresh = (JSON.parse(line) as { launchUrl?: unknown }).launchUrl;
+    if (typeof fresh === 'string') say(fresh);
+  });
+  createInterface({ input: process.stdin }).on('line', () => host.stdin?.write('launch-url\n'));
+}
+
 async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
   mkdirSync(args.dataDir, { recursive: true, mode: 0o700 });
@@ -82,7 +96,7 @@ async function main(): Promise<void> {
       join(args.dataDir, 'workstation'),
     ],
     {
-      stdio: ['ignore', 'pipe', 'inherit'],
+      stdio: ['pipe', 'pipe', 'inherit'],
       env: { ...process.env, ...training.env },
     },
   );
@@ -105,6 +119,7 @@ async function main(): Promise<void> {
       `no window was opened (${args.headless ? '--headless' : process.env['CI'] ? 'CI is set' : 'no display'}). Open this address in Chromium:`,
     );
     say(ready.launchUrl);
+    offerFreshAddresses(host);
     return;
   }
   const chromium = ['/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome'].find((path) =>
