@@ -22,6 +22,11 @@ export const nodeEntries = [
   ['main/audit/store-worker.ts', 'dist/main/audit-worker.cjs', 'cjs'],
   // The PKCS#11 process (utilityProcess in Electron; main/electron/pkcs11-launcher.ts).
   ['native/pkcs11/process-entry.ts', 'dist/main/pkcs11-process.cjs', 'cjs'],
+  // The test host as one file (never packaged: dist/host/ is not in electron-builder.yml), so
+  // `npm start` and the end-to-end tests start it without compiling TypeScript at run time
+  // (issue 15: start-up). It starts its audit worker from beside itself.
+  ['main/host/cli.ts', 'dist/host/host.cjs', 'cjs'],
+  ['main/audit/store-worker.ts', 'dist/host/audit-worker.cjs', 'cjs'],
 ];
 
 await Promise.all([

@@ -4,8 +4,11 @@ import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-/** The folder holding package.json (the project root from source; the app root when packaged). */
-export function appRoot(from: string = import.meta.url): string {
+/**
+ * The folder holding package.json (the project root from source; the app root when packaged).
+ * `from`: a file or file: URL of the running code (a module's URL, or a bundle's __filename).
+ */
+export function appRoot(from: string): string {
   let dir = dirname(from.startsWith('file:') ? fileURLToPath(from) : from);
   for (let i = 0; i < 8; i += 1) {
     if (existsSync(join(dir, 'package.json'))) return dir;

@@ -13,6 +13,7 @@ import { auditConfigNotices, logConfigNotices } from '../app/config-notices';
 import { createLogger } from '../log/logger';
 import { bootstrapRuntime } from '../app/bootstrap';
 import { appRoot, builtPaths } from '../app/paths';
+import { forkLauncher } from '../../native/pkcs11/launcher';
 import { startHost } from './server';
 import { openLaunchChannel } from '../launch/channel';
 
@@ -39,6 +40,9 @@ function parseArgs(argv: readonly string[]): HostArgs {
 }
 
 export async function main(argv: readonly string[]): Promise<void> {
+  // Start-up stages in ms since this process started (printed with the ready line; the startup
+  // benchmark lists them).
+  const timings: Record<string, number> = { 'modules loaded': performance.now() };
   const log = createLogger({ level: process.env['SMSP_LOG_LEVEL'] === 'debug' ? 'debug' : 'info' });
   const args = parseArgs(argv);
   const overrides = args.configFile
@@ -47,7 +51,12 @@ export async function main(argv: readonly string[]): Promise<void> {
   // The test host is never installed: it is a development run and says where its policy came from.
   const { config, notices } = loadHostConfig({ packaged: false, env: process.env, overrides });
   logConfigNotices(log, notices);
-  const paths = builtPaths(appRoot());
+  timings['configuration'] = performance.now();
+  // Bundled (dist/host/host.cjs): the app root is above this file, and the PKCS#11 processes run
+  // their bundle too. From source (tsx) both come from the source tree.
+  const bundled = typeof __filename === 'string' && __filename.endsWith('.cjs');
+  const root = appRoot(bundled ? __filename : (process.argv[1] ?? process.cwd()));
+  const paths = builtPaths(root);
   if (!existsSync(join(paths.renderer, 'index.html')) || !existsSync(paths.twin))
     throw new ConfigError(
       'The renderer is not built: run `npm run build` first (`npm start` does this for you).',
@@ -55,11 +64,15 @@ export async function main(argv: readonly string[]): Promise<void> {
   mkdirSync(args.dataDir, { recursive: true, mode: 0o700 });
   const runtime = await bootstrapRuntime({
     config,
-    platform: { host: 'test-host' },
+    platform: {
+      host: 'test-host',
+      ...(bundled ? { pkcs11: forkLauncher(join(root, 'dist', 'main', 'pkcs11-process.cjs')) } : {}),
+    },
     dataDir: args.dataDir,
     log,
   });
   await auditConfigNotices(runtime.services.audit, log, notices);
+  timings['services (audit store, Spine, session)'] = performance.now();
   const host = await startHost({
     runtime,
     rendererDir: paths.renderer,
@@ -88,6 +101,7 @@ export async function main(argv: readonly string[]): Promise<void> {
       port: host.port,
       pid: process.pid,
       environment: config.environment,
+      timings: { ...timings, listening: performance.now() },
     }) + '\n',
   );
   // A launch address works once, within 30 s: a line `launch-url` on stdin asks for a fresh one.

@@ -7,7 +7,7 @@
 // Flags: --headless (never open a window), --ready-json (print one JSON line when ready, for
 // tests), --data-dir DIR (workstation state; default .smsp/training).
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, openSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, openSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { prepareTraining } from './training';
@@ -39,6 +39,33 @@ const chromiumFlags = [
   '--disable-quic',
 ];
 
+/** Every file under `dir` (bounded walk), newest modification time. */
+function newestUnder(dir: string): number {
+  let newest = 0;
+  const pending = [dir];
+  for (let guard = 0; pending.length > 0 && guard < 10_000; guard += 1) {
+    const current = pending.pop() as string;
+    for (const entry of readdirSync(current, { withFileTypes: true })) {
+      const path = join(current, entry.name);
+      if (entry.isDirectory()) pending.push(path);
+      else newest = Math.max(newest, statSync(path).mtimeMs);
+    }
+  }
+  return newest;
+}
+
+/**
+ * The host bundle `npm run build` makes (dist/host/host.cjs), when it is at least as new as the
+ * source it is built from: it starts without compiling TypeScript (issue 15, start-up). A stale
+ * one is never run — the source is, so a test never exercises yesterday's code.
+ */
+function builtHost(): string | null {
+  const bundle = resolve('dist', 'host', 'host.cjs');
+  if (!existsSync(bundle)) return null;
+  const built = statSync(bundle).mtimeMs;
+  return ['main', 'native', 'preload'].some((dir) => newestUnder(resolve(dir)) > built) ? null : bundle;
+}
+
 function say(line: string): void {
   process.stderr.write(`scr-desktop: ${line}\n`);
 }
@@ -58,10 +85,13 @@ function offerFreshAddresses(host: ChildProcess): void {
 }
 
 async function main(): Promise<void> {
+  // Start-up stages in ms since this process started, printed with --ready-json (startup bench).
+  const timings: Record<string, number> = { 'modules loaded': performance.now() };
   const args = parseArgs(process.argv.slice(2));
   mkdirSync(args.dataDir, { recursive: true, mode: 0o700 });
   const children: ChildProcess[] = [];
   const training = await prepareTraining(args.dataDir, say);
+  timings['training set-up (sandbox, cards)'] = performance.now();
   const stop = async (code = 0) => {
     for (const child of children) child.kill('SIGTERM');
     await training.close();
@@ -84,12 +114,14 @@ async function main(): Promise<void> {
 
   const configFile = join(args.dataDir, 'host-config.json');
   writeFileSync(configFile, JSON.stringify(training.config, null, 2), { mode: 0o600 });
+  const bundle = builtHost();
+  if (!bundle)
+    say('the built test host is missing or older than the source: running it from source (slower).');
+  const hostSpawned = performance.now();
   const host = spawn(
     process.execPath,
     [
-      '--import',
-      'tsx',
-      'main/host/cli.ts',
+      ...(bundle ? [bundle] : ['--import', 'tsx', 'main/host/cli.ts']),
       '--config',
       configFile,
       '--data-dir',
@@ -102,16 +134,23 @@ async function main(): Promise<void> {
   );
   children.push(host);
   host.on('exit', (code) => void stop(code ?? 1));
-  const ready = await new Promise<{ url: string; launchUrl: string }>((resolveReady, reject) => {
+  type HostReady = { url: string; launchUrl: string; timings?: Record<string, number> };
+  const ready = await new Promise<HostReady>((resolveReady, reject) => {
     const lines = createInterface({ input: host.stdout! });
-    lines.once('line', (line) => resolveReady(JSON.parse(line) as { url: string; launchUrl: string }));
+    lines.once('line', (line) => resolveReady(JSON.parse(line) as HostReady));
     host.once('exit', (code) =>
       reject(new Error(`the test host stopped (exit ${code}) before it was ready`)),
     );
   });
 
   const why = 'path' in electron ? 'headless was asked for' : electron.missing;
-  if (args.readyJson) process.stdout.write(JSON.stringify({ ...ready, sandbox: training.sandboxUrl }) + '\n');
+  for (const [stage, at] of Object.entries(ready.timings ?? {})) timings[`host: ${stage}`] = hostSpawned + at;
+  timings['host ready'] = performance.now();
+  if (args.readyJson)
+    process.stdout.write(
+      JSON.stringify({ url: ready.url, launchUrl: ready.launchUrl, sandbox: training.sandboxUrl, timings }) +
+        '\n',
+    );
   const display = process.env['DISPLAY'] || process.env['WAYLAND_DISPLAY'];
   if (args.headless || process.env['CI'] || !display) {
     say(`started the test host instead of Electron because ${why}.`);
