@@ -4,6 +4,7 @@ import { useState } from 'react';
 import type { AuthState, ContractError } from '../../preload/contract';
 import { invoke } from '../lib/api';
 import { PasscodeForm } from '../features/login/passcode-form';
+import { LaunchRequestNotice } from '../features/launch/launch-request-notice';
 
 export interface LockScreenProps {
   readonly state: AuthState;
@@ -27,6 +28,7 @@ export function LockScreen({ state }: LockScreenProps) {
       <p className="nhsuk-body">
         Locked for {state.user?.displayName}. Patient information is hidden until you unlock it.
       </p>
+      <LaunchRequestNotice until="unlock" />
       {state.cardPresent ? (
         <PasscodeForm
           submitLabel="Unlock"

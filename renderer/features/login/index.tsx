@@ -7,6 +7,7 @@ import { invoke } from '../../lib/api';
 import { PasscodeForm } from './passcode-form';
 import { RolePicker } from './role-picker';
 import { SignedOutNotice } from './signed-out-notice';
+import { LaunchRequestNotice } from '../launch/launch-request-notice';
 
 export interface LoginFlowProps {
   readonly state: AuthState;
@@ -24,6 +25,7 @@ export function LoginFlow({ state }: LoginFlowProps) {
   if (state.stage === 'authenticated') {
     return (
       <main className="nhsuk-width-container app-page" id="maincontent">
+        <LaunchRequestNotice until="sign-in" />
         <RolePicker state={state} />
       </main>
     );
@@ -41,6 +43,7 @@ export function LoginFlow({ state }: LoginFlowProps) {
       <main className="nhsuk-width-container app-page" id="maincontent">
         <h1>Enter your smartcard passcode</h1>
         <SignedOutNotice reason={state.signedOutReason} />
+        <LaunchRequestNotice until="sign-in" />
         <PasscodeForm
           submitLabel="Sign in"
           busy={busy || state.stage === 'authenticating'}
@@ -56,6 +59,7 @@ export function LoginFlow({ state }: LoginFlowProps) {
     <main className="nhsuk-width-container app-page" id="maincontent">
       <h1>Insert or tap your smartcard</h1>
       <SignedOutNotice reason={state.signedOutReason} />
+      <LaunchRequestNotice until="sign-in" />
       <p className="nhsuk-body" role="status">
         Put your NHS smartcard in the reader, or tap it on a contactless reader.
       </p>

@@ -30,6 +30,8 @@ export interface PatientScreenProps {
   readonly onPatientUpdated?: (patient: Patient) => void;
   /** What the user searched with, for a restricted record PDS returned without details. */
   readonly searched?: SearchedDetails | undefined;
+  /** Opened at another system's request: ask "Access this patient's record" straight away. */
+  readonly askAccessFirst?: boolean;
 }
 
 type RecordState =
@@ -45,10 +47,11 @@ export function PatientScreen({
   onFindAnother,
   onPatientUpdated,
   searched,
+  askAccessFirst = false,
 }: PatientScreenProps) {
   const can = (feature: string) => state.features.includes(feature);
   const name = formatName(patient.name);
-  const [asking, setAsking] = useState(false);
+  const [asking, setAsking] = useState(askAccessFirst && state.features.includes('scr.view'));
   const [decision, setDecision] = useState<AccessDecision | null>(null);
   const [record, setRecord] = useState<RecordState>({ kind: 'none' });
   const [stamp, setStamp] = useState<PrintStamp | null>(null);

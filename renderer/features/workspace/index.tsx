@@ -15,6 +15,7 @@ import { UploadsList } from '../gp-summary/uploads';
 import { AuditScreen } from '../audit';
 import { Problem } from '../../components/error-summary';
 import { RecentlyViewed, remember, type RecentPatient } from './recently-viewed';
+import { LaunchInWorkspace } from '../launch/launch-in-workspace';
 import '../../styles/clinical.css';
 
 export interface WorkspaceProps {
@@ -24,7 +25,7 @@ export interface WorkspaceProps {
 type View =
   | { kind: 'search' }
   | { kind: 'candidates'; candidates: readonly PatientCandidate[]; searched: SearchedDetails }
-  | { kind: 'patient'; patient: Patient; searched: SearchedDetails | undefined }
+  | { kind: 'patient'; patient: Patient; searched: SearchedDetails | undefined; askAccess?: boolean }
   | { kind: 'uploads' }
   | { kind: 'audit' };
 
@@ -48,10 +49,16 @@ export function Workspace({ state }: WorkspaceProps) {
   const locked = state.stage === 'locked';
   useScreenFocus(screenKey(view));
 
-  const showPatient = (patient: Patient, searched: SearchedDetails | undefined) => {
+  const showPatient = (patient: Patient, searched: SearchedDetails | undefined, askAccess = false) => {
     setRecent((list) => remember(list, patient, searched));
-    setView({ kind: 'patient', patient, searched });
+    setView({ kind: 'patient', patient, searched, askAccess });
   };
+  // Opened at another system's request: the access dialog opens straight away.
+  const onLaunched = useCallback((patient: Patient) => {
+    setOpenError(null);
+    setRecent((list) => remember(list, patient, undefined));
+    setView({ kind: 'patient', patient, searched: undefined, askAccess: true });
+  }, []);
 
   const onResult = (result: PatientSearchResult, searched: SearchedDetails) => {
     setOpenError(null);
@@ -132,6 +139,7 @@ export function Workspace({ state }: WorkspaceProps) {
         </p>
       </nav>
       <main className="nhsuk-width-container app-page" id="maincontent" tabIndex={-1}>
+        {locked ? null : <LaunchInWorkspace onOpened={onLaunched} />}
         {view.kind === 'search' ? (
           can('patients.search') ? (
             <>
@@ -167,6 +175,7 @@ export function Workspace({ state }: WorkspaceProps) {
             patient={view.patient}
             state={state}
             searched={view.searched}
+            askAccessFirst={view.askAccess === true}
             onFindAnother={() => setView({ kind: 'search' })}
             onPatientUpdated={(patient) => setView({ kind: 'patient', patient, searched: view.searched })}
           />

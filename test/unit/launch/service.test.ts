@@ -40,7 +40,7 @@ async function lockedWithRequest(h: Harness, launch: LaunchService) {
 }
 
 describe('in-context launch service', () => {
-  it('signed in with no patient: retrieves in the user’s name, audits the source, opens — and tells the caller nothing about the patient', async () => {
+  it('HAZ-085: signed in with no patient: retrieves in the user’s name, audits the source, opens — and tells the caller nothing about the patient', async () => {
     const { h, launch, launchAudit } = setup();
     h.signIn('U1', pharmacist);
     const result = await launch.handleUrl(
@@ -93,7 +93,7 @@ describe('in-context launch service', () => {
     expect(ok.outcome).toBe('opened');
   });
 
-  it('another patient open: asks before changing, and changes only when the user says so', async () => {
+  it('HAZ-084: another patient open: asks before changing, and changes only when the user says so', async () => {
     const { h, launch, launchAudit } = setup();
     h.signIn('U1', [...pharmacist, 'B1611']);
     await h.service.open('9000000025');
@@ -164,7 +164,7 @@ describe('in-context launch service', () => {
     expect(second.h.service.current()?.nhsNumber).toBe('9000000009');
   });
 
-  it('signed out: waits at most 5 minutes', async () => {
+  it('HAZ-083: signed out: waits at most 5 minutes', async () => {
     const { h, launch, advance, changed, launchAudit } = setup();
     const result = await launch.handleUrl(url('nhsNumber=9000000009&source=PMR'), 'local-channel');
     expect(result.outcome).toBe('waiting');

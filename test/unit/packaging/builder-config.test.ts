@@ -14,6 +14,9 @@ const config = parse(readFileSync('electron-builder.yml', 'utf8')) as Record<str
   files: string[];
   win: { target: Array<{ target: string }> };
   linux: { target: string[] };
+  mac: { target: string[] };
+  protocols: Array<{ name: string; schemes: string[] }>;
+  nsis: { include?: string };
 };
 
 describe('electron-builder.yml', () => {
@@ -52,5 +55,40 @@ describe('electron-builder.yml', () => {
     expect(config.linux.target).toEqual(['deb', 'AppImage']);
     const pkg = JSON.parse(readFileSync('package.json', 'utf8')) as { main: string };
     expect(pkg.main).toBe('dist/main/electron.cjs');
+  });
+
+  // In-context launch (issue 14). electron-builder's `protocols` reaches the macOS Info.plist and
+  // the Linux .desktop file only (app-builder-lib: electronMac.js, LinuxTargetHelper.js), so each
+  // target must name how it registers scr-desktop://; a new target without one fails here.
+  const launchRegistration: Readonly<Record<string, 'protocols' | 'nsis-include' | 'app-at-start'>> = {
+    dmg: 'protocols',
+    deb: 'protocols',
+    AppImage: 'protocols',
+    nsis: 'nsis-include',
+    msi: 'app-at-start',
+  };
+
+  it('registers scr-desktop:// on every target it builds', () => {
+    const targets = [...config.win.target.map((t) => t.target), ...config.linux.target, ...config.mac.target];
+    for (const target of targets) expect(launchRegistration[target], target).toBeDefined();
+    expect(config.protocols.flatMap((p) => p.schemes)).toEqual(['scr-desktop']);
+  });
+
+  it('HAZ-081: the NSIS installer registers the scheme machine-wide with -- before the link, and removes it', () => {
+    expect(config.nsis.include).toBe('.ci/packaging/launch-protocol.nsh');
+    const script = readFileSync(config.nsis.include ?? '', 'utf8');
+    const key = 'SHELL_CONTEXT "Software\\Classes\\scr-desktop';
+    expect(script).toContain(`!macro customInstall`);
+    expect(script).toContain(`WriteRegStr ${key}" "URL Protocol" ""`);
+    expect(script).toContain(`WriteRegStr ${key}\\shell\\open\\command" "" '"$appExe" -- "%1"'`);
+    expect(script).toContain(`!macro customUnInstall\n  DeleteRegKey ${key}"`);
+  });
+
+  it('an MSI install gets the scheme from the app itself at start (its target cannot register one)', () => {
+    const lifecycle = readFileSync('main/electron/lifecycle.ts', 'utf8');
+    expect(lifecycle).toMatch(/setAsDefaultProtocolClient\(launchScheme, process\.execPath, \['--'\]\)/);
+    expect(readFileSync('README.md', 'utf8').replace(/\s+/g, ' ')).toContain(
+      'the MSI target cannot register URL schemes, so on Windows the app registers `scr-desktop://` for the current user at its first start',
+    );
   });
 });
