@@ -67,9 +67,21 @@ async function connectEvents(
   });
 }
 
+const noSecret = {
+  ok: false,
+  error: {
+    code: 'NOT_AUTHORISED',
+    message:
+      'This window was opened with an address that has already been used or has expired. Open SCR Desktop again (in the npm start terminal, press Enter for a fresh address).',
+  },
+} as const;
+
 const bridge = createBridge({
   invoke: async (operation, input) => {
     const secret = await secretReady;
+    // Why say so: a spent or expired launch address (or one another program used first) is
+    // something the user can fix by opening a fresh one, not a fault to report.
+    if (!secret) return noSecret;
     const response = await fetch(invokePath, {
       method: 'POST',
       headers: { 'Content-Type': 'application/json', 'X-SMSP-Secret': secret },

@@ -9,6 +9,7 @@
 import { dirname, join } from 'node:path';
 import { hostname, userInfo } from 'node:os';
 import { loadToolConfig } from '../config/sources';
+import type { AppConfig } from '../config/schema';
 import { readKeyFile, readOrCreateKeyFile } from '../../native/sqlite';
 import type { AuditExportFilter } from '../../preload/contract';
 import { canonicalJson, localOffset } from '../audit/entry';
@@ -72,11 +73,16 @@ function oneLine(error: unknown): string {
 }
 
 /** The administrator's configuration, as the app reads it (the user's own file cannot change these keys). */
-function adminConfig() {
-  // SMSP_ADMIN_CONFIG cannot replace a managed workstation's own file (issue 12 finding 1).
-  const { config, notices } = loadToolConfig(process.env);
-  for (const notice of notices) process.stderr.write(`audit: ${notice.message}\n`);
-  return config;
+let toolConfig: AppConfig | undefined;
+function adminConfig(): AppConfig {
+  // SMSP_ADMIN_CONFIG cannot replace a managed workstation's own file (issue 12 finding 1); what
+  // was ignored or applied is said once per command.
+  if (!toolConfig) {
+    const { config, notices } = loadToolConfig(process.env);
+    for (const notice of notices) process.stderr.write(`audit: ${notice.message}\n`);
+    toolConfig = config;
+  }
+  return toolConfig;
 }
 
 /** The export signing key: a separate 0600 file, never the database (issue 12, finding 3). */

@@ -72,3 +72,21 @@ test('serves the renderer under a CSP that gives it no network of its own', asyn
   await openApp(page, app);
   await expect(page.getByRole('heading', { name: 'Insert or tap your smartcard' })).toBeVisible();
 });
+
+test('finding 7: the launch address works once; a second window on it is told to open a fresh one', async ({
+  page,
+  app,
+  browser,
+}) => {
+  await openApp(page, app);
+  await expect(page.getByRole('heading', { name: 'Insert or tap your smartcard' })).toBeVisible();
+  const other = await browser.newContext();
+  try {
+    const second = await other.newPage();
+    await second.goto(app.launchUrl);
+    await expect(second.getByRole('heading', { name: 'The application cannot start' })).toBeVisible();
+    await expect(second.getByText(/already been used or has expired/)).toBeVisible();
+  } finally {
+    await other.close();
+  }
+});
