@@ -1,11 +1,13 @@
 // `npm run --silent smsp -- sandbox --port 0 [--data-dir DIR] [--faults FILE] [--latency MS]
 // [--smartcard-ca FILE]`: runs the sandbox standalone. Prints exactly one JSON line when ready
 // (url, ca, clientCert, clientKey, spineAsid, clientAsid, spinePartyKey, clientPartyKey) and
-// runs until SIGINT/SIGTERM.
+// runs until SIGINT/SIGTERM. SMSP_SANDBOX_PACK=FILE serves that patient pack instead of the
+// built-in one; an invalid pack stops it with exit 2 and one line naming the file and the problem.
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { startSandbox } from './index';
+import { loadPack, packFromEnvironment, PackError } from './patients';
 
 const usage =
   'usage: smsp sandbox [--port N] [--data-dir DIR] [--faults FILE] [--latency MS] [--smartcard-ca FILE]\n';
@@ -32,10 +34,20 @@ export async function run(args: string[]): Promise<number> {
     return 2;
   }
   const dataDir = resolve(opts['--data-dir'] ?? mkdtempSync(join(tmpdir(), 'smsp-sandbox-')));
+  const packFile = packFromEnvironment();
+  if (packFile) {
+    try {
+      loadPack(packFile);
+    } catch (error) {
+      process.stderr.write(`sandbox: ${error instanceof PackError ? error.message : String(error)}\n`);
+      return 2;
+    }
+  }
   const options = {
     dataDir,
     port,
     latencyMs: latency,
+    ...(packFile ? { packFile } : {}),
     ...(opts['--faults'] ? { faultsFile: resolve(opts['--faults']) } : {}),
     ...(opts['--smartcard-ca'] ? { smartcardCaFile: resolve(opts['--smartcard-ca']) } : {}),
   };

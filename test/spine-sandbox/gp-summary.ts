@@ -118,6 +118,15 @@ export function presentationHtml(doc: PackDocument, clinical: Clinical): string 
   );
 }
 
+/** The pack's own XHTML fragment when it names one (inside the NPfIT namespace), else the generated text. */
+function presentationOf(doc: PackDocument, clinical: Clinical): string {
+  const given = doc.presentationXhtml;
+  if (given === undefined) return presentationHtml(doc, clinical);
+  return /^\s*<html[\s>]/.test(given)
+    ? given
+    : `<html xmlns="xhtml:NPfIT:PresentationText"><body>${given}</body></html>`;
+}
+
 const component = (inner: string): string =>
   `<component typeCode="COMP" contextConductionInd="true"><templateId root="${TPL}" extension="CSAB_RM-NPfITUK10.component"/><seperatableInd value="false"/>${inner}</component>`;
 
@@ -191,7 +200,7 @@ export function gpSummaryXml(doc: PackDocument, nhsNumber: string): string {
     `<excerptFrom typeCode="XCRPT" inversionInd="false" contextConductionInd="true" negationInd="false"><templateId root="${TPL}" extension="CSAB_RM-NPfITUK10.excerptFrom"/><seperatableInd value="false"/>` +
     `<UKCT_MT144051UK01.CareProfessionalDocumentationCRE classCode="CATEGORY" moodCode="EVN"><code code="163171000000105" codeSystem="${OID.snomed}" displayName="Care Professional Documentation"/>` +
     component(
-      `<presentationText classCode="OBS" moodCode="EVN"><value mediaType="text/plain">${presentationHtml(doc, clinical)}</value>` +
+      `<presentationText classCode="OBS" moodCode="EVN"><value mediaType="text/plain">${presentationOf(doc, clinical)}</value>` +
         `<id root="${stableUuid(s('presentation', 0))}"/><code code="PresentationText" codeSystem="2.16.840.1.113883.2.1.3.2.4.17.126" displayName="Presentation Text"/>` +
         `<statusCode code="completed"/><effectiveTime value="${esc(doc.created)}"/></presentationText>`,
     ) +

@@ -10,6 +10,7 @@ import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { provisionTrainingCards, type TrainingCards } from '../smartcard/cards';
 import { startSandbox } from '../spine-sandbox/index';
+import { loadPack, packFromEnvironment } from '../spine-sandbox/patients';
 import { ensurePki } from '../spine-sandbox/certs';
 import { sandboxSpineConfig } from '../support/spine-config';
 
@@ -61,11 +62,18 @@ async function trainingCards(dataDir: string): Promise<TrainingCards> {
 }
 
 export async function prepareTraining(dataDir: string, say: (line: string) => void): Promise<TrainingSetup> {
+  // SMSP_SANDBOX_PACK (issue 11): training only — this is the training launcher; a live
+  // configuration never starts the sandbox, so it never reads the variable. Checked before
+  // anything starts, so a bad pack stops start-up with one line naming the file and the problem.
+  const packFile = packFromEnvironment();
+  if (packFile) loadPack(packFile);
   const cards = await trainingCards(dataDir);
   const sandbox = await startSandbox({
     dataDir: await sandboxDir(dataDir),
     smartcardCaFile: cards.caCertFile,
+    ...(packFile ? { packFile } : {}),
   });
+  if (packFile) say(`Spine sandbox patient pack: ${packFile} (SMSP_SANDBOX_PACK).`);
   say(`Spine sandbox at ${sandbox.url}; ${cards.cards.length} training cards in the "Training card reader".`);
   const config = {
     environment: 'training',

@@ -94,7 +94,7 @@ function SectionBody({ section }: { readonly section: RecordSection }) {
 function Section({ section }: { readonly section: RecordSection }) {
   // A plain block, not a named region: the two regions (core, additional) are the landmarks.
   return (
-    <div className="app-scr__section">
+    <div className={`app-scr__section app-scr__section--${section.category ?? 'text'}`}>
       <h3 id={section.id} dir="auto">
         {section.title}
       </h3>

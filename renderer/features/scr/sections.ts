@@ -160,6 +160,9 @@ export function recordSections(record: SummaryCareRecordView): RecordSection[] {
   return sections;
 }
 
+/** Allergy names the banner cue shows before "and N more". */
+const CUE_NAMES = 4;
+
 /** The allergy cue beside the patient banner: names, or what the document explicitly states. */
 export function allergyCue(sections: readonly RecordSection[]): string {
   const names: string[] = [];
@@ -168,7 +171,11 @@ export function allergyCue(sections: readonly RecordSection[]): string {
     if (section.coded) names.push(...section.coded.entries.map((entry) => entry.text));
     else if (section.nodes) names.push(...allergyNamesFromText(section.nodes));
   }
-  if (names.length > 0) return `Allergies: ${names.join(', ')}`;
+  // Each name once, and only a few: the cue sits in the sticky banner and must stay one line or two.
+  const unique = [...new Set(names)];
+  if (unique.length > CUE_NAMES)
+    return `Allergies: ${unique.slice(0, CUE_NAMES).join(', ')} and ${unique.length - CUE_NAMES} more (see the record)`;
+  if (unique.length > 0) return `Allergies: ${unique.join(', ')}`;
   const all = sections
     .filter((section) => section.category === 'allergies' && section.nodes)
     .map((section) => (section.nodes ?? []).map(textOfNode).join(' '))
@@ -181,7 +188,17 @@ export function allergyCue(sections: readonly RecordSection[]): string {
 function allergyNamesFromText(nodes: readonly SafeNode[]): string[] {
   const names: string[] = [];
   for (const table of nodes) {
-    if (table.type !== 'element' || table.name !== 'table') continue;
+    if (table.type !== 'element') continue;
+    if (table.name === 'p' || table.name === 'li' || table.name === 'ul' || table.name === 'ol') {
+      // Free text: each paragraph or list item is one entry, unless it states there are none.
+      const items = table.name === 'ul' || table.name === 'ol' ? table.children : [table];
+      for (const item of items.slice(0, 500)) {
+        const words = textOfNode(item).replace(/\s+/g, ' ').trim();
+        if (words && !/^no (known|allerg)/i.test(words)) names.push(words);
+      }
+      continue;
+    }
+    if (table.name !== 'table') continue;
     const rows: SafeNode[] = [];
     for (const part of table.children)
       if (part.type === 'element' && (part.name === 'thead' || part.name === 'tbody'))
