@@ -95,6 +95,8 @@ export function createLaunchService(options: LaunchOptions): LaunchService {
   let confirming: Confirming | null = null;
   let shown: Extract<LaunchNotice, { kind: 'opened' | 'refused' }> | null = null;
   let lastCard: string | null = null;
+  let lastLimitedAt = -Infinity;
+  let alsoLimited = 0;
   let expiry: ReturnType<typeof setTimeout> | null = null;
   // One request at a time: a second one waits for the first's PDS call and audit entry.
   let queue: Promise<unknown> = Promise.resolve();
@@ -247,8 +249,20 @@ export function createLaunchService(options: LaunchOptions): LaunchService {
     }
     const { request } = parsed;
     if (!allowed) {
-      await record('refused', 'refused', request, route, { why: 'rate limit' });
-      log.warn('launch request refused by the rate limit', { route });
+      // Why one entry per burst: a flood must not fill the audit trail. The first refusal is
+      // recorded in full; the next entry says how many more were refused in between.
+      const burst = now() - lastLimitedAt > 10_000;
+      lastLimitedAt = now();
+      if (!burst) {
+        alsoLimited += 1;
+        return { outcome: 'refused', message: said.tooMany };
+      }
+      await record('refused', 'refused', request, route, {
+        why: 'rate limit',
+        ...(alsoLimited > 0 ? { alsoRefusedBefore: String(alsoLimited) } : {}),
+      });
+      alsoLimited = 0;
+      log.warn('launch requests refused by the rate limit', { route });
       return { outcome: 'refused', message: said.tooMany };
     }
     const state = session.state();

@@ -195,7 +195,7 @@ describe('in-context launch service', () => {
   });
 
   it('refuses requests beyond the limit a minute, across all sources, and takes them again a minute later', async () => {
-    const { h, launch, advance } = setup({ perMinute: 3 });
+    const { h, launch, advance, launchAudit } = setup({ perMinute: 3 });
     h.signIn('U1', pharmacist);
     const sources = ['A', 'B', 'C', 'D'];
     const outcomes = [];
@@ -204,6 +204,12 @@ describe('in-context launch service', () => {
         (await launch.handleUrl(url(`nhsNumber=9000000009&source=${source}`), 'local-channel')).outcome,
       );
     expect(outcomes).toEqual(['opened', 'opened', 'opened', 'refused']);
+    // A flood is counted, not written entry by entry: one entry per 10 s burst.
+    for (let i = 0; i < 20; i += 1) await launch.handleUrl(url('nhsNumber=9000000009'), 'local-channel');
+    advance(10_001);
+    await launch.handleUrl(url('nhsNumber=9000000009'), 'local-channel');
+    const limited = launchAudit().filter((e) => e.detail?.['why'] === 'rate limit');
+    expect(limited.map((e) => e.detail?.['alsoRefusedBefore'])).toEqual([undefined, '20']);
     advance(60_001);
     expect((await launch.handleUrl(url('nhsNumber=9000000009'), 'local-channel')).outcome).toBe('opened');
   });
@@ -220,5 +226,23 @@ describe('in-context launch service', () => {
         )
       )?.outcome,
     ).toBe('opened');
+  });
+});
+
+describe('launch.* operations through the dispatcher', () => {
+  const caller = { channel: 'test-host' as const, origin: 'test' };
+
+  it('gives the waiting notice before sign-in, but changing patient needs a role with B0264', async () => {
+    const { testRuntime } = await import('../../support/runtime');
+    const runtime = testRuntime();
+    expect(await runtime.dispatch('launch.notice', {}, caller)).toEqual({ ok: true, value: null });
+    await runtime.services.launch.handleUrl(url('nhsNumber=9000000009&source=PMR'), 'local-channel');
+    expect(await runtime.dispatch('launch.notice', {}, caller)).toMatchObject({
+      ok: true,
+      value: { kind: 'waiting', nhsNumber: '9000000009', source: 'PMR' },
+    });
+    expect(await runtime.dispatch('launch.answer', { open: true }, caller)).toMatchObject({ ok: false });
+    expect(await runtime.dispatch('launch.answer', { open: 'yes' }, caller)).toMatchObject({ ok: false });
+    await runtime.close();
   });
 });
