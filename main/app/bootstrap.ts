@@ -7,6 +7,8 @@ import { attachActor, attachPatientNames, openAuditTrail } from '../audit/trail'
 import { createSpineClient } from '../spine/client';
 import { createSession } from '../auth/session';
 import { createClinicalService } from '../clinical/service';
+import { createEstateAccess } from '../estate/access';
+import { keyFileStore } from '../audit/key-store';
 import { createRuntime, type Runtime } from './runtime';
 import type { Platform } from './platform';
 
@@ -38,8 +40,14 @@ export async function bootstrapRuntime(options: BootstrapOptions): Promise<Runti
   attachActor(audit, () => session.actor());
   const clinical = createClinicalService({ config, log, events, audit, session, spine });
   attachPatientNames(audit, (nhsNumber) => clinical.patientName(nhsNumber));
+  // The estate store's file key is kept like the audit key: the platform key store, else a 0600 file.
+  const estate = createEstateAccess({
+    config,
+    key: () => (platform.auditKeys ?? keyFileStore(dataDir)).loadOrCreate('estate'),
+  });
   return createRuntime({
     config,
+    estate,
     host: platform.host,
     log,
     events,
@@ -47,6 +55,12 @@ export async function bootstrapRuntime(options: BootstrapOptions): Promise<Runti
     session,
     spine,
     clinical,
-    closers: [clinical.close, session.close, spine.close, audit.close],
+    closers: [
+      clinical.close,
+      session.close,
+      spine.close,
+      audit.close,
+      ...(estate ? [() => estate.close()] : []),
+    ],
   });
 }

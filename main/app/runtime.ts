@@ -11,6 +11,7 @@ import type { SessionService } from '../auth/session-service';
 import type { SpineClient } from '../spine/client';
 import type { ClinicalService } from '../clinical/service';
 import { createLaunchService } from '../launch/service';
+import type { EstateAccess } from '../estate/access';
 import type { AppIdentity, Services } from './services';
 import { appVersion } from './version';
 
@@ -22,6 +23,8 @@ export interface RuntimeOptions {
   readonly session: SessionService;
   readonly spine: SpineClient;
   readonly clinical: ClinicalService;
+  /** The estate audit store, when configured (issue 16). */
+  readonly estate?: EstateAccess | null;
   /** One event bus for the process; capabilities built before the runtime already hold it. */
   readonly events?: EventBus;
   /** Shutdown steps, run in order (the reverse of construction). */
@@ -60,6 +63,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     spine: options.spine,
     clinical: options.clinical,
     launch,
+    estate: options.estate ?? null,
   };
   return {
     services,

@@ -7,6 +7,7 @@ import type { AuditSink } from '../audit/sink';
 import type { SpineClient } from '../spine/client';
 import type { ClinicalService } from '../clinical/service';
 import type { LaunchService } from '../launch/service';
+import type { EstateAccess } from '../estate/access';
 
 export interface AppIdentity {
   readonly name: string;
@@ -26,4 +27,6 @@ export interface Services {
   readonly clinical: ClinicalService;
   /** In-context launch requests from other systems, whichever route they came by (issue 14). */
   readonly launch: LaunchService;
+  /** The estate audit store, when the administrator configured one (issue 16). */
+  readonly estate: EstateAccess | null;
 }

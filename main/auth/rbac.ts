@@ -11,6 +11,7 @@ export const features = [
   'consent.set',
   'gpSummary.upload',
   'audit.view',
+  'estate.view',
 ] as const;
 export type Feature = (typeof features)[number];
 
@@ -38,6 +39,8 @@ export const rbacTable: Readonly<Record<Feature, Rule>> = {
   'gpSummary.upload': any('B0380', 'B8028', 'B8029'),
   // The SCR Governance Person (R0001, Privacy Officer) or anyone with B0011 may read the audit trail.
   'audit.view': (has, roleCode) => has('B0011') || /(^|:)R0001$/.test(roleCode),
+  // Every workstation's trail at once (issue 16): the privacy officer only, R0001 AND B0011.
+  'estate.view': (has, roleCode) => has('B0011') && /(^|:)R0001$/.test(roleCode),
 };
 
 export function permits(subject: RbacSubject, feature: Feature): boolean {

@@ -12,6 +12,7 @@ import { gpSummaryOperations } from './ops/gp-summary';
 import { auditOperations, auditReviewOperations } from './ops/audit';
 import { trainingOperations } from './ops/training';
 import { launchOperations } from './ops/launch';
+import { estateOperations } from './ops/estate';
 
 export * from './errors';
 export * from './events';
@@ -29,6 +30,7 @@ export * from './ops/gp-summary';
 export * from './ops/audit';
 export * from './ops/training';
 export * from './ops/launch';
+export * from './ops/estate';
 
 export const operations = {
   ...appOperations,
@@ -41,6 +43,7 @@ export const operations = {
   ...auditReviewOperations,
   ...trainingOperations,
   ...launchOperations,
+  ...estateOperations,
 } as const;
 
 export type Operations = typeof operations;

@@ -10,6 +10,7 @@ import { auditHandlers } from './audit';
 import { auditReviewHandlers } from './audit-review';
 import { trainingHandlers } from './training';
 import { launchHandlers } from './launch';
+import { estateHandlers } from './estate';
 
 export const handlers: HandlerTable = {
   'app.info': appInfo,
@@ -22,4 +23,5 @@ export const handlers: HandlerTable = {
   ...auditReviewHandlers,
   ...trainingHandlers,
   ...launchHandlers,
+  ...estateHandlers,
 };

@@ -13,6 +13,7 @@ import type { SearchedDetails } from '../search/searched';
 import { PatientScreen } from '../patient';
 import { UploadsList } from '../gp-summary/uploads';
 import { AuditScreen } from '../audit';
+import { EstateScreen } from '../estate';
 import { Problem } from '../../components/error-summary';
 import { RecentlyViewed, remember, type RecentPatient } from './recently-viewed';
 import { LaunchInWorkspace } from '../launch/launch-in-workspace';
@@ -27,7 +28,8 @@ type View =
   | { kind: 'candidates'; candidates: readonly PatientCandidate[]; searched: SearchedDetails }
   | { kind: 'patient'; patient: Patient; searched: SearchedDetails | undefined; askAccess?: boolean }
   | { kind: 'uploads' }
-  | { kind: 'audit' };
+  | { kind: 'audit' }
+  | { kind: 'estate' };
 
 /** The keyboard shortcuts, as shown on screen and given to aria-keyshortcuts. */
 export const shortcuts = { newSearch: 'Alt+N', lock: 'Alt+L' } as const;
@@ -74,7 +76,7 @@ export function Workspace({ state }: WorkspaceProps) {
   };
 
   const go = useCallback(
-    (kind: 'search' | 'uploads' | 'audit') => {
+    (kind: 'search' | 'uploads' | 'audit' | 'estate') => {
       if (view.kind === 'patient') void invoke('patients.close', {});
       setOpenError(null);
       setView({ kind });
@@ -105,6 +107,7 @@ export function Workspace({ state }: WorkspaceProps) {
     ['search', 'Find a patient', can('patients.search')],
     ['uploads', 'Uploads', can('gpSummary.upload')],
     ['audit', 'Audit trail', can('audit.view')],
+    ['estate', 'Estate', can('estate.view')],
   ];
   const current = view.kind === 'candidates' || view.kind === 'patient' ? 'search' : view.kind;
 
@@ -187,6 +190,7 @@ export function Workspace({ state }: WorkspaceProps) {
           </section>
         ) : null}
         {view.kind === 'audit' ? <AuditScreen /> : null}
+        {view.kind === 'estate' ? <EstateScreen /> : null}
       </main>
     </div>
   );

@@ -50,6 +50,12 @@ describe('RBAC table', () => {
     expect(permits({ jobRoleCode: 'S8000:G8000:R0001', activityCodes: [] }, 'audit.view')).toBe(true);
     expect(permits({ jobRoleCode: 'S8000:G8000:R8000', activityCodes: ['B0011'] }, 'audit.view')).toBe(true);
     expect(permits({ jobRoleCode: 'S8000:G8000:R00011', activityCodes: [] }, 'audit.view')).toBe(false);
+    // The Estate view (issue 16): the privacy officer only, R0001 AND B0011.
+    expect(permits({ jobRoleCode: 'S8000:G8000:R0001', activityCodes: ['B0011'] }, 'estate.view')).toBe(true);
+    expect(permits({ jobRoleCode: 'S8000:G8000:R0001', activityCodes: [] }, 'estate.view')).toBe(false);
+    expect(permits({ jobRoleCode: 'S8000:G8000:R8000', activityCodes: ['B0011'] }, 'estate.view')).toBe(
+      false,
+    );
   });
 
   it('says a role with no relevant codes has no access', () => {
