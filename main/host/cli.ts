@@ -81,13 +81,17 @@ export async function main(argv: readonly string[]): Promise<void> {
   });
   // In-context launch (issue 14): `smsp launch URL` hands requests to this app over a channel
   // only this OS user can open; the request is handled by the same launch service as Electron's.
+  // Without it the app still works; only launch from another system is unavailable, so say why.
   const channel = await openLaunchChannel(
     args.dataDir,
     (url) => runtime.services.launch.handleUrl(url, 'local-channel'),
     log,
-  );
+  ).catch((error: unknown) => {
+    log.warn('in-context launch is unavailable: the local channel could not be opened', { error });
+    return null;
+  });
   const stop = async () => {
-    await channel.close();
+    await channel?.close();
     await host.close();
     await runtime.close();
     process.exit(0);
