@@ -13,7 +13,7 @@ const config = parse(readFileSync('electron-builder.yml', 'utf8')) as Record<str
   asarUnpack: string[];
   files: string[];
   win: { target: Array<{ target: string }> };
-  linux: { target: string[] };
+  linux: { target: string[]; executableArgs?: string[] };
   mac: { target: string[] };
   protocols: Array<{ name: string; schemes: string[] }>;
   nsis: { include?: string };
@@ -82,6 +82,10 @@ describe('electron-builder.yml', () => {
     expect(script).toContain(`WriteRegStr ${key}" "URL Protocol" ""`);
     expect(script).toContain(`WriteRegStr ${key}\\shell\\open\\command" "" '"$appExe" -- "%1"'`);
     expect(script).toContain(`!macro customUnInstall\n  DeleteRegKey ${key}"`);
+  });
+
+  it('HAZ-081: the Linux .desktop file puts -- before the link (electron-builder then appends %U)', () => {
+    expect(config.linux.executableArgs).toEqual(['--']);
   });
 
   it('an MSI install gets the scheme from the app itself at start (its target cannot register one)', () => {
