@@ -28,6 +28,8 @@ export function whereOf(filter: EstateFilter, dialect: Dialect): { clause: strin
   if (filter.nhsNumber) where.push(`e.nhs_number = ${p(filter.nhsNumber)}`);
   if (filter.user) where.push(`e.user_uuid = ${p(filter.user)}`);
   if (filter.workstation) where.push(`${dialect.sourceWorkstation} = ${p(filter.workstation)}`);
+  if (filter.keyFingerprint) where.push(`s.key_fingerprint = ${p(filter.keyFingerprint)}`);
+  if (filter.sequence !== undefined) where.push(`e.sequence = ${p(filter.sequence)}`);
   if (filter.ods) where.push(`e.ods_code = ${p(filter.ods)}`);
   if (filter.event) {
     if (filter.event.endsWith('.')) where.push(`e.type LIKE ${p(likePrefix(filter.event))} ESCAPE '\\'`);

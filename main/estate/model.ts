@@ -50,6 +50,9 @@ export interface EstateFilter {
   readonly nhsNumber?: string | undefined;
   readonly user?: string | undefined;
   readonly workstation?: string | undefined;
+  /** With `workstation` and `sequence`: one series' one entry. */
+  readonly keyFingerprint?: string | undefined;
+  readonly sequence?: number | undefined;
   readonly ods?: string | undefined;
   readonly from?: string | undefined;
   readonly to?: string | undefined;

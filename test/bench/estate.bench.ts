@@ -20,6 +20,7 @@ import { exportBundle } from '../../main/audit/export';
 import { seedEntries } from '../../main/audit/seed';
 import { signingKeyFromSeed } from '../../main/audit/signing-key';
 import type { AuditStore } from '../../main/audit/store';
+import { verifyBundle } from '../../main/audit/verify';
 import { ingestBundle } from '../../main/estate/ingest';
 import type { EstateStore } from '../../main/estate/model';
 import { openEstateStore } from '../../main/estate/open';
@@ -168,6 +169,7 @@ async function runStore(kind: string, root: string, pool: string[]): Promise<voi
   let ingestMs = 0;
   let generateMs = 0;
   let ingested = 0;
+  let baseline = { entries: 0, ms: 0 };
   try {
     for (let first = 0; first < WORKSTATIONS; first += ROUND) {
       const batch: { dir: string; fingerprint: string }[] = [];
@@ -178,6 +180,14 @@ async function runStore(kind: string, root: string, pool: string[]): Promise<voi
       }
       generateMs += performance.now() - g0;
       const trust = batch.map((b) => b.fingerprint);
+      if (first === 0) {
+        // Baseline in the same run: the audit verifier alone over this round's bundles (the
+        // floor of any ingest that verifies before it loads).
+        const [, verifyMs] = await timed(async () => {
+          for (const b of batch) await verifyBundle(b.dir, { trusted: trust });
+        });
+        baseline = { entries: batch.length * PER_WORKSTATION, ms: verifyMs };
+      }
       // Two bundles in flight: one verifying in this thread while the other streams to the store.
       const lanes = kind === 'postgresql' ? 2 : 1;
       const [, ms] = await timed(async () => {
@@ -196,6 +206,11 @@ async function runStore(kind: string, root: string, pool: string[]): Promise<voi
       ingestMs += ms;
       rmSync(join(root, 'drop'), { recursive: true, force: true });
     }
+    const verifyRate = (baseline.entries / baseline.ms) * 1000;
+    const ingestRate = (ingested / ingestMs) * 1000;
+    process.stdout.write(
+      `  baseline, audit verifier alone (first ${ROUND} bundles): ${Math.round(verifyRate).toLocaleString('en-GB')} entries/s; ingest/verify ratio ${(ingestRate / verifyRate).toFixed(2)}\n`,
+    );
     process.stdout.write(
       `  ingest: ${ingested.toLocaleString('en-GB')} entries from ${WORKSTATIONS} workstations in ${(ingestMs / 1000).toFixed(1)} s = ${Math.round((ingested / ingestMs) * 1000).toLocaleString('en-GB')} entries/s (bundle generation, not counted: ${(generateMs / 1000).toFixed(1)} s)\n`,
     );

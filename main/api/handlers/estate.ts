@@ -104,12 +104,14 @@ export const estateReview = defineHandler({
     const store = await storeOf(services);
     const actor = services.session.actor();
     if (!actor) throw new AppError('NOT_AUTHORISED', 'Sign in again to review.');
-    const [item] = (await store.reviewQueue({ limit: 10_000 })).items.filter(
-      (i) =>
-        i.source.workstation === input.workstation &&
-        i.source.keyFingerprint === input.keyFingerprint &&
-        i.entry.sequence === input.sequence,
-    );
+    const [item] = (
+      await store.query({
+        workstation: input.workstation,
+        keyFingerprint: input.keyFingerprint,
+        sequence: input.sequence,
+        limit: 1,
+      })
+    ).entries;
     if (!item || !REVIEWABLE_REASONS.some((r) => r === item.entry.accessReason)) {
       throw new AppError('INVALID_INPUT', 'This access is not waiting for review. Refresh the list.');
     }
@@ -134,15 +136,20 @@ export const estateReview = defineHandler({
         'You cannot review your own access. Another privacy officer must review it.',
       );
     }
-    await store.review({
-      source: item.source,
-      sequence: input.sequence,
-      reviewerUuid: actor.userUuid,
-      reviewerName: actor.displayName,
-      outcome: input.outcome,
-      note: input.note,
-      at: new Date().toISOString(),
-    });
+    try {
+      await store.review({
+        source: item.source,
+        sequence: input.sequence,
+        reviewerUuid: actor.userUuid,
+        reviewerName: actor.displayName,
+        outcome: input.outcome,
+        note: input.note,
+        at: new Date().toISOString(),
+      });
+    } catch (error) {
+      services.log.warn('estate review not recorded', { error });
+      throw new AppError('INVALID_INPUT', 'This access has already been reviewed. Refresh the list.');
+    }
     await services.audit.record({
       type: 'estate.reviewed',
       outcome: 'success',
