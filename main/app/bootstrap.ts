@@ -55,6 +55,7 @@ export async function bootstrapRuntime(options: BootstrapOptions): Promise<Runti
     session,
     spine,
     clinical,
+    ...(platform.exportLocation ? { exportLocation: platform.exportLocation } : {}),
     closers: [
       clinical.close,
       session.close,

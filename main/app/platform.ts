@@ -2,6 +2,7 @@
 // how the audit database key is kept (safeStorage vs a key file) and how the PKCS#11 process is
 // started (utilityProcess vs a child process). Each capability declares the piece it needs here.
 import type { AuditKeyStore } from '../audit/key-store';
+import type { ExportLocation } from '../audit/export-location';
 import type { Pkcs11Launcher } from '../../native/pkcs11/launcher';
 
 export interface Platform {
@@ -10,4 +11,6 @@ export interface Platform {
   readonly pkcs11?: Pkcs11Launcher;
   /** The audit database key (safeStorage in Electron); without it, `<dataDir>/audit.key` (0600). */
   readonly auditKeys?: AuditKeyStore;
+  /** Electron: a save dialog for audit exports and "open folder"; absent → the data folder (test host). */
+  readonly exportLocation?: ExportLocation;
 }

@@ -10,6 +10,7 @@ import type { AuditSink } from '../audit/sink';
 import type { SessionService } from '../auth/session-service';
 import type { SpineClient } from '../spine/client';
 import type { ClinicalService } from '../clinical/service';
+import type { ExportLocation } from '../audit/export-location';
 import { createLaunchService } from '../launch/service';
 import type { EstateAccess } from '../estate/access';
 import type { AppIdentity, Services } from './services';
@@ -25,6 +26,8 @@ export interface RuntimeOptions {
   readonly clinical: ClinicalService;
   /** The estate audit store, when configured (issue 16). */
   readonly estate?: EstateAccess | null;
+  /** Electron's save dialog and "open folder" for audit exports (absent in the test host). */
+  readonly exportLocation?: ExportLocation;
   /** One event bus for the process; capabilities built before the runtime already hold it. */
   readonly events?: EventBus;
   /** Shutdown steps, run in order (the reverse of construction). */
@@ -64,6 +67,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     clinical: options.clinical,
     launch,
     estate: options.estate ?? null,
+    ...(options.exportLocation ? { exportLocation: options.exportLocation } : {}),
   };
   return {
     services,

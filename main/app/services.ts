@@ -6,6 +6,7 @@ import type { SessionService } from '../auth/session-service';
 import type { AuditSink } from '../audit/sink';
 import type { SpineClient } from '../spine/client';
 import type { ClinicalService } from '../clinical/service';
+import type { ExportLocation } from '../audit/export-location';
 import type { LaunchService } from '../launch/service';
 import type { EstateAccess } from '../estate/access';
 
@@ -29,4 +30,6 @@ export interface Services {
   readonly launch: LaunchService;
   /** The estate audit store, when the administrator configured one (issue 16). */
   readonly estate: EstateAccess | null;
+  /** Where audit exports are saved when the host lets the user choose (Electron). */
+  readonly exportLocation?: ExportLocation;
 }

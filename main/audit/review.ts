@@ -115,7 +115,13 @@ export async function reviewQueue(
     allOfType(search, 'scr.access'),
     allOfType(search, 'audit.reviewed'),
   ]);
-  const done = new Set(reviews.map(reviewedSequence).filter((s): s is number => s !== null));
+  // Only a completed review counts; a refused one (one's own access) leaves the item waiting.
+  const done = new Set(
+    reviews
+      .filter((review) => review.outcome === 'success')
+      .map(reviewedSequence)
+      .filter((s): s is number => s !== null),
+  );
   const items: AuditReviewItem[] = [];
   for (const entry of access) {
     if (done.has(entry.sequence)) continue;

@@ -3,6 +3,7 @@
 // command-line tools call it directly.
 import { openEncryptedDatabase, type EncryptedDatabase, type SqlStatement } from '../../native/sqlite';
 import type { AuditExportFilter, AuditPage, AuditSearchQuery } from '../../preload/contract';
+import { technicalEventPrefixes } from '../../preload/contract/audit-events';
 import { GENESIS_HASH, chainHash, seal, type AuditEntry, type UnsealedEntry } from './entry';
 import type { BundleKind, BundleLink } from './manifest';
 
@@ -428,6 +429,13 @@ function filterClause(filter: AuditExportFilter): { where: string[]; params: unk
     } else {
       where.push('type = ?');
       params.push(filter.eventType);
+    }
+  }
+  if (filter.hideTechnical) {
+    // Spine plumbing and refused bridge calls (issue 13); the screen and its export agree.
+    for (const prefix of technicalEventPrefixes) {
+      where.push(`type NOT LIKE ? ESCAPE '\\'`);
+      params.push(`${prefix.replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
     }
   }
   return { where, params };

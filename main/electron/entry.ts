@@ -9,6 +9,7 @@ import type { Logger } from '../log/logger';
 import { bootstrapRuntime } from '../app/bootstrap';
 import { auditConfigNotices, logConfigNotices } from '../app/config-notices';
 import type { Runtime } from '../app/runtime';
+import type { ExportLocation } from '../audit/export-location';
 import type { ElectronApi, SafeStorageLike, UtilityProcessApi } from './electron-api';
 import { startShell } from './lifecycle';
 import { safeStorageKeyStore } from './key-store';
@@ -17,7 +18,16 @@ import { pkcs11EntryPath, utilityProcessLauncher } from './pkcs11-launcher';
 /** The slice of Electron the entry needs beyond the shell's. */
 export interface ElectronMainApi extends ElectronApi {
   readonly app: ElectronApi['app'] & { exit(code?: number): void; getAppPath(): string };
-  readonly dialog: { showErrorBox(title: string, content: string): void };
+  readonly dialog: {
+    showErrorBox(title: string, content: string): void;
+    showSaveDialog?(options: {
+      title: string;
+      defaultPath: string;
+      buttonLabel: string;
+      properties: Array<'createDirectory' | 'showOverwriteConfirmation'>;
+    }): Promise<{ canceled: boolean; filePath?: string }>;
+  };
+  readonly shell?: { showItemInFolder(path: string): void };
   readonly utilityProcess: UtilityProcessApi;
   readonly safeStorage: SafeStorageLike;
 }
@@ -28,6 +38,27 @@ export interface EntryOptions {
   /** The administrator's fixed path and the user's file (defaults: main/config/load.ts). */
   readonly adminFile?: string;
   readonly userFile?: string;
+}
+
+/** Audit exports: the save dialog chooses the new bundle folder; the shell shows it (issue 13). */
+function exportLocation(electron: ElectronMainApi, userData: string): { exportLocation?: ExportLocation } {
+  const { dialog, shell } = electron;
+  if (!dialog.showSaveDialog || !shell) return {};
+  const showSaveDialog = dialog.showSaveDialog.bind(dialog);
+  return {
+    exportLocation: {
+      choose: async (suggestedName) => {
+        const answer = await showSaveDialog({
+          title: 'Save the audit export',
+          defaultPath: join(userData, '..', suggestedName),
+          buttonLabel: 'Save export',
+          properties: ['createDirectory', 'showOverwriteConfirmation'],
+        });
+        return answer.canceled || !answer.filePath ? null : answer.filePath;
+      },
+      show: (folder) => shell.showItemInFolder(folder),
+    },
+  };
 }
 
 /** Starts the app; resolves with the runtime once the window is up, or null when it cannot start. */
@@ -72,6 +103,7 @@ export function startElectronApp(electron: ElectronMainApi, options: EntryOption
           pkcs11: utilityProcessLauncher(electron.utilityProcess, pkcs11EntryPath(app.getAppPath())),
           // Database keys wrapped by the OS key store, not left in a file beside the database.
           auditKeys: safeStorageKeyStore(electron.safeStorage, userData),
+          ...exportLocation(electron, userData),
         },
         dataDir,
         log,

@@ -42,6 +42,8 @@ export const errorCodes = [
   'AUDIT_UNAVAILABLE',
   'CONFIG_INVALID',
   'INTERNAL_ERROR',
+  // The user stopped it (e.g. closed the save dialog); nothing was done.
+  'CANCELLED',
 ] as const;
 
 export const ErrorCode = z.enum(errorCodes);

@@ -124,16 +124,26 @@ test('an urgent-care clinician finds a patient by postcode and reads the SCR und
   await signIn(page, 'GOVERNANCE');
   await expect(page.getByRole('heading', { name: 'Audit trail', level: 1 })).toBeVisible();
   await page.getByLabel('NHS number').fill('9000000009');
-  await page.getByLabel('Event type').selectOption({ label: 'Summary Care Record' });
-  await page.getByRole('button', { name: 'Search' }).click();
-  const access = page.getByRole('row').filter({ hasText: 'scr.access' });
+  await page
+    .getByLabel('Event', { exact: true })
+    .selectOption({ label: 'Summary Care Record: access, views and prints' });
+  await page.getByRole('button', { name: 'Search', exact: true }).click();
+  // In plain English with the names recorded when the entry was written (issue 13).
+  const entries = page.getByRole('table', { name: 'Audit entries, newest first' });
+  const access = entries.getByRole('row').filter({ hasText: 'Legal access' });
   await expect(access).toHaveCount(1, { timeout: 15_000 });
   await expect(access).toContainText('URGENTCARE, Test');
-  await expect(access).toContainText('Role 555000001001');
-  await expect(access).toContainText(
-    'legal: Legal access (court order): Court order 2026/118 for the coroner',
+  await expect(access).toContainText('Clinical Practitioner Access Role, Riverside Urgent Treatment Centre');
+  await expect(access).toContainText('FAIRBAIRN, Jane Elizabeth');
+  await expect(access).toContainText('Court order 2026/118 for the coroner');
+  await expect(entries.getByRole('row').filter({ hasText: 'Viewed SCR' }).first()).toContainText(
+    'NHS No. 900 000 0009',
   );
-  await expect(page.getByRole('row').filter({ hasText: 'scr.view' }).first()).toContainText('legal');
+  // Legal access waits in "Access to review" with its reason.
+  const queue = page.getByRole('table', { name: 'Access waiting for review' });
+  await expect(queue.getByRole('row').filter({ hasText: 'Legal access' }).first()).toContainText(
+    'URGENTCARE, Test',
+  );
   await shot(page, 'clinical-legal-audit');
 });
 

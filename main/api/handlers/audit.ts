@@ -2,6 +2,7 @@
 // the `audit.view` feature (B0011 or R0001, MSCA-IG-01); other roles never reach these handlers.
 import type { AuditReader } from '../../audit/sink';
 import { entryNames } from '../../audit/review';
+import { placeBundle } from '../../audit/export-location';
 import type { Services } from '../../app/services';
 import { AppError } from '../app-error';
 import type { HandlerTable } from '../handler';
@@ -41,14 +42,44 @@ export const auditSearch = defineHandler({
   },
 });
 
+/** Folders exported by this process: the only ones "open folder" will show. */
+const exportedFolders = new Set<string>();
+
 export const auditExport = defineHandler({
   operation: 'audit.export',
   feature: 'audit.view',
   // The export records its own entry (audit.export) before it writes anything.
-  handle: async (request, { services }) => readerOf(services).exportBundle(request, services.session.actor()),
+  handle: async (request, { services }) => {
+    const location = services.exportLocation;
+    // Electron: the user chooses where first; cancelling writes nothing (issue 13).
+    const target = location
+      ? await location.choose(`audit-export-${new Date().toISOString().slice(0, 10)}`)
+      : null;
+    if (location && !target) throw new AppError('CANCELLED', 'The export was cancelled. Nothing was saved.');
+    const written = await readerOf(services).exportBundle(request, services.session.actor());
+    const result = target
+      ? await placeBundle(written, target, services.config.audit.trustedSigners)
+      : written;
+    exportedFolders.add(result.folder);
+    return result;
+  },
+});
+
+export const auditShowExport = defineHandler({
+  operation: 'audit.showExport',
+  feature: 'audit.view',
+  handle: async ({ folder }, { services }) => {
+    // Why: the renderer names a path; only a folder this process exported may be opened.
+    if (!services.exportLocation || !exportedFolders.has(folder)) {
+      throw new AppError('INVALID_INPUT', 'That folder cannot be opened from here.');
+    }
+    services.exportLocation.show(folder);
+    return { shown: true as const };
+  },
 });
 
 export const auditHandlers = {
   'audit.search': auditSearch,
   'audit.export': auditExport,
+  'audit.showExport': auditShowExport,
 } satisfies Partial<HandlerTable>;

@@ -17,6 +17,8 @@ export const AuditExportFilter = z
     messageId: z.string().trim().min(1).max(100).optional(),
     /** Dotted event type, or a prefix ending in a dot (`session.`). */
     eventType: z.string().trim().min(1).max(64).optional(),
+    /** Leave out technical events (Spine plumbing, refused bridge calls: audit-events.ts). */
+    hideTechnical: z.boolean().optional(),
   })
   .strict();
 export type AuditExportFilter = z.output<typeof AuditExportFilter>;
@@ -158,6 +160,11 @@ export const auditReviewOperations = {
       'Access to review: emergency, legal, restricted-record and out-of-hours access not yet reviewed.',
     input: z.object({}).strict(),
     output: AuditReviewQueue,
+  }),
+  'audit.showExport': defineOperation({
+    summary: 'Electron: open the file manager at a folder this session exported.',
+    input: z.object({ folder: z.string().min(1).max(4096) }).strict(),
+    output: z.object({ shown: z.literal(true) }),
   }),
   'audit.markReviewed': defineOperation({
     summary: 'Mark one access as reviewed, with a note; recorded as an audit entry naming the reviewer.',

@@ -1,134 +1,181 @@
-// The audit trail screen for governance roles (B0011 or R0001): search by user, NHS number,
-// message id, event type and date range; a paginated table with CUI dates; export (issue 6,
-// MSCA-AUD-05). Main refuses these calls for every other role; this screen is only linked for them.
-import { useCallback, useEffect, useState, type FormEvent } from 'react';
+// The audit trail screen for the privacy officer (B0011 or R0001; issues 6 and 13): "Access to
+// review" first, then a search in plain English (who, which patient, what kind of event, when —
+// with presets and dates as people type them), technical events hidden unless asked for, and an
+// export of exactly what is on screen that the app verifies before saying so. Opening and every
+// search are audited by main. Main refuses these calls for every other role.
+import { useCallback, useEffect, useRef, useState, type FormEvent } from 'react';
 import type {
-  AuditEntryView,
+  AuditExportFilter,
   AuditExportResult,
   AuditPage,
   AuditSearchInput,
   ContractError,
 } from '../../../preload/contract';
-import { invoke } from '../../lib/api';
-import { formatDateTime, formatNhsNumber, formatNhsNumberInput } from '../../lib/cui';
+import { eventCategories } from '../../../preload/contract/audit-events';
 import { nhsNumberProblem } from '../../../preload/contract/nhs-number';
-import { Problem } from '../../components/error-summary';
-import { FormField } from '../../components/form-field';
+import { invoke } from '../../lib/api';
+import { formatNhsNumberInput } from '../../lib/cui';
+import { focusElement } from '../../lib/focus';
+import { formatDayInput, parseHumanDate, presetRange } from '../../lib/human-date';
+import { ErrorSummary, Problem, errorFor, type FieldError } from '../../components/error-summary';
+import { CheckboxField, FormField, describedBy } from '../../components/form-field';
+import { EntriesTable } from './entries-table';
+import { ReviewQueue } from './review-queue';
 
 const PAGE_SIZE = 25;
-
-const eventTypes = [
-  ['', 'Any event'],
-  ['session.', 'Sign-in, role, lock and sign-out'],
-  ['scr.', 'Summary Care Record'],
-  ['patient.', 'Patient searches'],
-  ['spine.', 'Exchanges with Spine'],
-  ['consent.', 'Consent'],
-  ['gp-summary.', 'Uploads'],
-  ['lr.', 'Legitimate relationship claims'],
-  ['access.refused', 'Refused by role'],
-  ['bridge.refused', 'Refused application requests'],
-  ['audit.', 'Audit searches and exports'],
-] as const;
 
 interface Criteria {
   user: string;
   nhsNumber: string;
-  messageId: string;
   eventType: string;
   from: string;
   to: string;
+  technical: boolean;
 }
-const emptyCriteria: Criteria = { user: '', nhsNumber: '', messageId: '', eventType: '', from: '', to: '' };
+const emptyCriteria: Criteria = {
+  user: '',
+  nhsNumber: '',
+  eventType: '',
+  from: '',
+  to: '',
+  technical: false,
+};
 
-/** `DD/MM/YYYY` or `YYYY-MM-DD` typed by a person → local midnight, or null. */
-function parseDay(text: string): Date | null {
-  const t = text.trim();
-  const uk = /^(\d{1,2})\/(\d{1,2})\/(\d{4})$/.exec(t);
-  const iso = /^(\d{4})-(\d{2})-(\d{2})$/.exec(t);
-  const [y, m, d] = uk ? [uk[3], uk[2], uk[1]] : iso ? [iso[1], iso[2], iso[3]] : [];
-  if (!y || !m || !d) return null;
-  const date = new Date(Number(y), Number(m) - 1, Number(d));
-  return date.getFullYear() === Number(y) && date.getMonth() === Number(m) - 1 && date.getDate() === Number(d)
-    ? date
-    : null;
-}
+type Query = Omit<AuditSearchInput, 'page' | 'pageSize'>;
+type Built = { ok: true; query: Query } | { ok: false; errors: FieldError[] };
 
-type Built =
-  { ok: true; query: Omit<AuditSearchInput, 'page' | 'pageSize'> } | { ok: false; message: string };
+const dateHint = 'For example, 2 Dec 2026 or 02/12/2026';
 
-function buildQuery(c: Criteria): Built {
-  const query: { -readonly [K in keyof AuditSearchInput]: AuditSearchInput[K] } = {};
+/** The criteria typed → the query main runs, or every problem at its field (NHS error pattern). */
+export function buildQuery(c: Criteria): Built {
+  const query: { -readonly [K in keyof Query]: Query[K] } = {};
+  const errors: FieldError[] = [];
   if (c.user.trim()) query.user = c.user.trim();
   if (c.nhsNumber.trim()) {
     const problem = nhsNumberProblem(c.nhsNumber);
-    if (problem) return { ok: false, message: problem };
-    query.nhsNumber = c.nhsNumber.replace(/\s/g, '');
+    if (problem) errors.push({ field: 'audit-nhs', message: problem });
+    else query.nhsNumber = c.nhsNumber.replace(/\s/g, '');
   }
-  if (c.messageId.trim()) query.messageId = c.messageId.trim();
   if (c.eventType) query.eventType = c.eventType;
+  if (!c.technical) query.hideTechnical = true;
   if (c.from.trim()) {
-    const from = parseDay(c.from);
-    if (!from) return { ok: false, message: 'Enter the "From" date as DD/MM/YYYY' };
-    query.from = from.toISOString();
+    const from = parseHumanDate(c.from);
+    if (!from)
+      errors.push({ field: 'audit-from', message: `Enter the "From" date as a real date. ${dateHint}` });
+    else query.from = from.toISOString();
   }
   if (c.to.trim()) {
-    const to = parseDay(c.to);
-    if (!to) return { ok: false, message: 'Enter the "To" date as DD/MM/YYYY' };
-    // Inclusive of the whole "to" day.
-    to.setDate(to.getDate() + 1);
-    query.to = to.toISOString();
+    const to = parseHumanDate(c.to);
+    if (!to) errors.push({ field: 'audit-to', message: `Enter the "To" date as a real date. ${dateHint}` });
+    else {
+      // Inclusive of the whole "to" day.
+      to.setDate(to.getDate() + 1);
+      query.to = to.toISOString();
+    }
   }
   if (query.from && query.to && query.from >= query.to) {
-    return { ok: false, message: 'The "From" date must be on or before the "To" date' };
+    errors.push({ field: 'audit-to', message: 'The "To" date must be the same as or after the "From" date' });
   }
-  return { ok: true, query };
+  return errors.length > 0 ? { ok: false, errors } : { ok: true, query };
 }
 
-function Row({ entry }: { entry: AuditEntryView }) {
-  const who = entry.displayName ?? entry.userUuid ?? '—';
+/** The filter part of a query, for an export of exactly what is on screen. */
+function filterOf(query: Query): AuditExportFilter | undefined {
+  const filter = {
+    ...(query.user ? { user: query.user } : {}),
+    ...(query.nhsNumber ? { nhsNumber: query.nhsNumber } : {}),
+    ...(query.messageId ? { messageId: query.messageId } : {}),
+    ...(query.eventType ? { eventType: query.eventType } : {}),
+    ...(query.hideTechnical ? { hideTechnical: true } : {}),
+  };
+  return Object.keys(filter).length > 0 ? filter : undefined;
+}
+
+function ExportOutcome({
+  result,
+  canOpenFolder,
+}: {
+  readonly result: AuditExportResult;
+  /** Electron: the file manager can be opened at the folder the user chose. */
+  readonly canOpenFolder: boolean;
+}) {
+  const [openError, setOpenError] = useState<Pick<ContractError, 'message'> | null>(null);
+  const { verification } = result;
+  const ok = verification.intact && verification.trusted;
+  const workstation = verification.signer?.workstation ?? 'unknown';
   return (
-    <tr className="nhsuk-table__row">
-      <td className="nhsuk-table__cell">{entry.sequence}</td>
-      <td className="nhsuk-table__cell">
-        <time dateTime={entry.at}>{formatDateTime(entry.at)}</time>
-      </td>
-      <td className="nhsuk-table__cell">{entry.type}</td>
-      <td className="nhsuk-table__cell">{entry.outcome}</td>
-      <td className="nhsuk-table__cell">
-        {who}
-        {entry.roleProfileId ? <div className="nhsuk-body-s">Role {entry.roleProfileId}</div> : null}
-      </td>
-      <td className="nhsuk-table__cell">{entry.nhsNumber ? formatNhsNumber(entry.nhsNumber) : '—'}</td>
-      <td className="nhsuk-table__cell">
-        {entry.messageId ?? '—'}
-        {entry.accessReason ? (
-          <div className="nhsuk-body-s">
-            {entry.accessReason}
-            {entry.accessReasonText ? `: ${entry.accessReasonText}` : ''}
-          </div>
-        ) : null}
-      </td>
-    </tr>
+    <div className={ok ? 'nhsuk-inset-text app-export' : 'nhsuk-error-summary app-export'} role="status">
+      <h2 className="nhsuk-heading-s" tabIndex={-1} id="export-outcome">
+        {ok
+          ? `Export verified: ${verification.entries} ${verification.entries === 1 ? 'entry' : 'entries'}, signed by workstation ${workstation}`
+          : verification.intact
+            ? `Export written, but its signer is not trusted: workstation ${workstation}`
+            : 'The export did not verify'}
+      </h2>
+      {verification.problems.length > 0 ? (
+        <ul className="nhsuk-list nhsuk-list--bullet">
+          {verification.problems.map((problem) => (
+            <li key={problem}>{problem}</li>
+          ))}
+        </ul>
+      ) : null}
+      <p className="nhsuk-body-s">
+        Saved in <code className="app-export__path">{result.folder}</code>
+      </p>
+      <p className="nhsuk-body-s">
+        Signing key fingerprint: <code>{result.keyFingerprint}</code>
+      </p>
+      {canOpenFolder ? (
+        <button
+          type="button"
+          className="nhsuk-button nhsuk-button--secondary app-button--small"
+          onClick={() =>
+            void invoke('audit.showExport', { folder: result.folder }).then((shown) =>
+              setOpenError(shown.ok ? null : shown.error),
+            )
+          }
+        >
+          Open folder
+        </button>
+      ) : null}
+      <Problem title="The folder could not be opened" error={openError} />
+    </div>
   );
 }
 
 export function AuditScreen() {
   const [criteria, setCriteria] = useState<Criteria>(emptyCriteria);
-  const [applied, setApplied] = useState<Omit<AuditSearchInput, 'page' | 'pageSize'>>({});
+  const [applied, setApplied] = useState<Query>({ hideTechnical: true });
   const [page, setPage] = useState(1);
   const [result, setResult] = useState<AuditPage | null>(null);
+  /** When the page on screen was read: the export stops there, so it holds exactly what was shown. */
+  const [shownAt, setShownAt] = useState<string | null>(null);
   const [error, setError] = useState<Pick<ContractError, 'message'> | null>(null);
+  const [fieldErrors, setFieldErrors] = useState<readonly FieldError[]>([]);
   const [busy, setBusy] = useState(false);
   const [exported, setExported] = useState<AuditExportResult | null>(null);
   const [exportError, setExportError] = useState<Pick<ContractError, 'message'> | null>(null);
+  const [refreshKey, setRefreshKey] = useState(0);
+  const [electron, setElectron] = useState(false);
+  const results = useRef<HTMLHeadingElement>(null);
+  const moveToResults = useRef(false);
 
-  const load = useCallback(async (query: Omit<AuditSearchInput, 'page' | 'pageSize'>, pageNo: number) => {
+  // Opening the screen is itself audited (issue 13) — before the first search, so that entry is
+  // already in the trail the screen shows (and exports).
+  const opened = useRef<Promise<unknown> | null>(null);
+  useEffect(() => {
+    void invoke('app.info', {}).then((info) => setElectron(info.ok && info.value.host === 'electron'));
+  }, []);
+
+  const load = useCallback(async (query: Query, pageNo: number) => {
     setBusy(true);
+    opened.current ??= invoke('audit.open', {});
+    await opened.current;
     const response = await invoke('audit.search', { ...query, page: pageNo, pageSize: PAGE_SIZE });
     setBusy(false);
     if (response.ok) {
       setResult(response.value);
+      setShownAt(new Date().toISOString());
       setError(null);
     } else {
       setResult(null);
@@ -140,45 +187,93 @@ export function AuditScreen() {
     void load(applied, page);
   }, [applied, page, load]);
 
-  const onSearch = (event: FormEvent) => {
-    event.preventDefault();
-    const built = buildQuery(criteria);
+  // A new page or search opens at the top of the results, with focus on their heading.
+  useEffect(() => {
+    if (moveToResults.current && result) {
+      moveToResults.current = false;
+      focusElement(results.current, true);
+    }
+  }, [result]);
+
+  const apply = (next: Criteria) => {
+    const built = buildQuery(next);
     if (!built.ok) {
-      setError({ message: built.message });
+      setError(null);
+      setFieldErrors(built.errors);
       return;
     }
+    setFieldErrors([]);
+    setExported(null);
+    moveToResults.current = true;
     setPage(1);
     setApplied(built.query);
+    setRefreshKey((key) => key + 1);
+  };
+
+  const onSearch = (event: FormEvent) => {
+    event.preventDefault();
+    apply(criteria);
+  };
+
+  const preset = (days: number) => {
+    const range = presetRange(days);
+    const next = { ...criteria, from: formatDayInput(range.from), to: formatDayInput(range.to) };
+    setCriteria(next);
+    apply(next);
+  };
+
+  const allAccess = (nhsNumber: string) => {
+    const next = { ...emptyCriteria, nhsNumber: formatNhsNumberInput(nhsNumber) };
+    setCriteria(next);
+    apply(next);
   };
 
   const onExport = async () => {
     setExported(null);
     setExportError(null);
+    // Exactly what is on screen: the same filter and range, ending when the screen was read.
+    const to = applied.to && shownAt && applied.to < shownAt ? applied.to : (shownAt ?? applied.to);
+    const filter = filterOf(applied);
     const response = await invoke('audit.export', {
       ...(applied.from ? { from: applied.from } : {}),
-      ...(applied.to ? { to: applied.to } : {}),
+      ...(to ? { to } : {}),
+      ...(filter ? { filter } : {}),
     });
-    if (response.ok) setExported(response.value);
-    else setExportError(response.error);
+    if (response.ok) {
+      setExported(response.value);
+      setRefreshKey((key) => key + 1);
+    } else setExportError(response.error);
   };
 
-  const set = (key: keyof Criteria) => (event: { target: { value: string } }) =>
-    setCriteria({
-      ...criteria,
-      [key]: key === 'nhsNumber' ? formatNhsNumberInput(event.target.value) : event.target.value,
-    });
+  useEffect(() => {
+    if (exported) focusElement(document.getElementById('export-outcome'), true);
+  }, [exported]);
+
+  const set =
+    (key: 'user' | 'nhsNumber' | 'eventType' | 'from' | 'to') => (event: { target: { value: string } }) =>
+      setCriteria({
+        ...criteria,
+        [key]: key === 'nhsNumber' ? formatNhsNumberInput(event.target.value) : event.target.value,
+      });
+  const fieldError = (field: string) => errorFor(fieldErrors, field);
+  const inputClass = (field: string) =>
+    fieldError(field) ? 'nhsuk-input nhsuk-input--error' : 'nhsuk-input';
 
   const pages = result ? Math.max(1, Math.ceil(result.total / result.pageSize)) : 1;
 
   return (
     <section aria-labelledby="audit-heading" className="app-audit">
       <h1 id="audit-heading">Audit trail</h1>
-      <Problem title="There is a problem" error={error} />
+      <ErrorSummary errors={fieldErrors} />
+      <Problem title="There is a problem" error={error} autoFocus />
+      <ReviewQueue onAllAccess={allAccess} refreshKey={refreshKey} />
+
+      <h2 className="nhsuk-heading-m">Find entries</h2>
       <form onSubmit={onSearch} noValidate aria-label="Search the audit trail">
         <div className="nhsuk-grid-row">
           <FormField
             id="audit-user"
-            label="User (name or UUID)"
+            label="User name or smartcard ID"
             className="nhsuk-grid-column-one-third nhsuk-form-group"
           >
             <input className="nhsuk-input" id="audit-user" value={criteria.user} onChange={set('user')} />
@@ -187,135 +282,118 @@ export function AuditScreen() {
             id="audit-nhs"
             label="NHS number"
             className="nhsuk-grid-column-one-third nhsuk-form-group"
+            error={fieldError('audit-nhs')}
           >
             <input
-              className="nhsuk-input"
+              className={inputClass('audit-nhs')}
               id="audit-nhs"
               inputMode="numeric"
               value={criteria.nhsNumber}
+              {...describedBy('audit-nhs', false, fieldError('audit-nhs'))}
               onChange={set('nhsNumber')}
             />
           </FormField>
-          <FormField
-            id="audit-message"
-            label="Message id"
-            className="nhsuk-grid-column-one-third nhsuk-form-group"
-          >
-            <input
-              className="nhsuk-input"
-              id="audit-message"
-              value={criteria.messageId}
-              onChange={set('messageId')}
-            />
-          </FormField>
-        </div>
-        <div className="nhsuk-grid-row">
-          <FormField
-            id="audit-type"
-            label="Event type"
-            className="nhsuk-grid-column-one-third nhsuk-form-group"
-          >
+          <FormField id="audit-type" label="Event" className="nhsuk-grid-column-one-third nhsuk-form-group">
             <select
               className="nhsuk-select"
               id="audit-type"
               value={criteria.eventType}
               onChange={set('eventType')}
             >
-              {eventTypes.map(([value, label]) => (
+              {eventCategories.map(([value, label]) => (
                 <option key={value} value={value}>
                   {label}
                 </option>
               ))}
             </select>
           </FormField>
+        </div>
+        <div className="nhsuk-grid-row">
           <FormField
             id="audit-from"
-            label="From (DD/MM/YYYY)"
+            label="From"
+            hint={dateHint}
             className="nhsuk-grid-column-one-third nhsuk-form-group"
+            error={fieldError('audit-from')}
           >
-            <input className="nhsuk-input" id="audit-from" value={criteria.from} onChange={set('from')} />
+            <input
+              className={inputClass('audit-from')}
+              id="audit-from"
+              value={criteria.from}
+              {...describedBy('audit-from', true, fieldError('audit-from'))}
+              onChange={set('from')}
+            />
           </FormField>
           <FormField
             id="audit-to"
-            label="To (DD/MM/YYYY)"
+            label="To"
+            hint={dateHint}
             className="nhsuk-grid-column-one-third nhsuk-form-group"
+            error={fieldError('audit-to')}
           >
-            <input className="nhsuk-input" id="audit-to" value={criteria.to} onChange={set('to')} />
+            <input
+              className={inputClass('audit-to')}
+              id="audit-to"
+              value={criteria.to}
+              {...describedBy('audit-to', true, fieldError('audit-to'))}
+              onChange={set('to')}
+            />
           </FormField>
+          <div className="nhsuk-grid-column-one-third nhsuk-form-group app-audit__presets">
+            <span className="nhsuk-label" id="audit-presets">
+              Or choose
+            </span>
+            <div className="app-button-row" role="group" aria-labelledby="audit-presets">
+              <button type="button" className="app-link-button" onClick={() => preset(1)}>
+                Today
+              </button>
+              <button type="button" className="app-link-button" onClick={() => preset(7)}>
+                Last 7 days
+              </button>
+              <button type="button" className="app-link-button" onClick={() => preset(30)}>
+                Last 30 days
+              </button>
+            </div>
+          </div>
         </div>
-        <div className="nhsuk-button-group">
+        <CheckboxField
+          id="audit-technical"
+          label="Show technical events (messages to and from Spine, refused application requests)"
+          checked={criteria.technical}
+          onChange={(technical) => setCriteria({ ...criteria, technical })}
+        />
+        <div className="nhsuk-button-group app-button-group">
           <button className="nhsuk-button" type="submit" disabled={busy}>
             Search
           </button>
           <button
             className="nhsuk-button nhsuk-button--secondary"
             type="button"
+            disabled={!result || busy}
             onClick={() => void onExport()}
           >
-            Export
+            Export what is shown
           </button>
         </div>
       </form>
 
-      <Problem title="The export did not complete" error={exportError} />
-      {exported ? (
-        <div className="nhsuk-inset-text" role="status">
-          <p>
-            Exported {exported.entries} {exported.entries === 1 ? 'entry' : 'entries'}
-            {exported.firstSequence !== null
-              ? ` (seq ${exported.firstSequence}..${exported.lastSequence})`
-              : ''}{' '}
-            to <code>{exported.folder}</code>.
-          </p>
-          <p>
-            Signing key fingerprint: <code>{exported.keyFingerprint}</code>
-          </p>
-        </div>
-      ) : null}
+      <Problem title="The export did not complete" error={exportError} autoFocus />
+      {exported ? <ExportOutcome result={exported} canOpenFolder={electron} /> : null}
 
       {result ? (
         <>
-          <p role="status" aria-live="polite">
+          <h2 className="nhsuk-heading-m" ref={results} tabIndex={-1} id="audit-results">
+            {result.total === 0
+              ? 'No entries match'
+              : `${result.total} ${result.total === 1 ? 'entry' : 'entries'} — page ${result.page} of ${pages}`}
+          </h2>
+          <p className="nhsuk-u-visually-hidden" role="status" aria-live="polite">
             {result.total === 0
               ? 'No entries match.'
-              : `${result.total} ${result.total === 1 ? 'entry' : 'entries'} — page ${result.page} of ${pages}`}
+              : `${result.total} ${result.total === 1 ? 'entry' : 'entries'}`}
           </p>
           {result.entries.length > 0 ? (
-            <table className="nhsuk-table app-audit-table">
-              <caption className="nhsuk-table__caption nhsuk-u-visually-hidden">
-                Audit entries, newest first
-              </caption>
-              <thead className="nhsuk-table__head">
-                <tr className="nhsuk-table__row">
-                  <th className="nhsuk-table__header" scope="col">
-                    Seq
-                  </th>
-                  <th className="nhsuk-table__header" scope="col">
-                    Date and time
-                  </th>
-                  <th className="nhsuk-table__header" scope="col">
-                    Event
-                  </th>
-                  <th className="nhsuk-table__header" scope="col">
-                    Outcome
-                  </th>
-                  <th className="nhsuk-table__header" scope="col">
-                    User
-                  </th>
-                  <th className="nhsuk-table__header" scope="col">
-                    NHS number
-                  </th>
-                  <th className="nhsuk-table__header" scope="col">
-                    Message / reason
-                  </th>
-                </tr>
-              </thead>
-              <tbody className="nhsuk-table__body">
-                {result.entries.map((entry) => (
-                  <Row key={entry.sequence} entry={entry} />
-                ))}
-              </tbody>
-            </table>
+            <EntriesTable entries={result.entries} onAllAccess={allAccess} />
           ) : null}
           {pages > 1 ? (
             <nav className="nhsuk-pagination" role="navigation" aria-label="Audit pages">
@@ -325,7 +403,10 @@ export function AuditScreen() {
                     type="button"
                     className="nhsuk-button nhsuk-button--secondary"
                     disabled={page <= 1 || busy}
-                    onClick={() => setPage(page - 1)}
+                    onClick={() => {
+                      moveToResults.current = true;
+                      setPage(page - 1);
+                    }}
                   >
                     Previous page
                   </button>
@@ -335,7 +416,10 @@ export function AuditScreen() {
                     type="button"
                     className="nhsuk-button nhsuk-button--secondary"
                     disabled={page >= pages || busy}
-                    onClick={() => setPage(page + 1)}
+                    onClick={() => {
+                      moveToResults.current = true;
+                      setPage(page + 1);
+                    }}
                   >
                     Next page
                   </button>

@@ -371,7 +371,6 @@ export function SearchScreen({ canUsePostcode, onResult }: SearchScreenProps) {
               {...describedBy('search-nhs-number', true, fieldError('search-nhs-number'))}
               value={nhsNumber}
               onChange={(event) => setNhsNumber(formatNhsNumberInput(event.target.value))}
-              autoFocus
             />
           </FormField>
         ) : (

@@ -90,7 +90,8 @@ export function Workspace({ state }: WorkspaceProps) {
     const onKey = (event: KeyboardEvent) => {
       if (!event.altKey || event.ctrlKey || event.metaKey) return;
       if (document.querySelector('dialog[open]')) return;
-      const key = event.key.toLowerCase();
+      // By physical key: on some layouts Alt changes the character typed.
+      const key = event.code === 'KeyN' ? 'n' : event.code === 'KeyL' ? 'l' : event.key.toLowerCase();
       if (key === 'n' && can('patients.search')) {
         event.preventDefault();
         go('search');

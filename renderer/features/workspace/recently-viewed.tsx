@@ -22,8 +22,11 @@ const MAX_RECENT = 10;
 export function remember(
   list: readonly RecentPatient[],
   patient: Patient,
-  searched: SearchedDetails | undefined,
+  given: SearchedDetails | undefined,
 ): RecentPatient[] {
+  // Reopened by NHS number alone: keep the details an earlier search gave for this patient.
+  const previous = list.find((p) => p.nhsNumber === patient.nhsNumber)?.searched;
+  const searched = given && (given.family || given.given || given.birthDate) ? given : (previous ?? given);
   const pdsName = patient.name.family !== null || patient.name.given.length > 0;
   const fallback = patient.restricted && !pdsName && searched && (searched.family || searched.given);
   const entry: RecentPatient = {

@@ -1,7 +1,7 @@
 // audit.search / audit.export through the real dispatcher and the real trail: governance roles
 // (B0011 or R0001) get results and a verifiable bundle; other roles are refused in main, and the
 // refusal is itself audited; reading the trail is audited before results are returned.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -13,7 +13,7 @@ import type { RbacSubject } from '../../../main/auth/rbac';
 import { signedOutSession } from '../../../main/auth/session-service';
 import { AppConfig } from '../../../main/config/schema';
 import { clinicalUnavailable } from '../../../main/clinical/service';
-import { AuditExportResult, AuditPage } from '../../../preload/contract';
+import { AuditExportResult, AuditPage, AuditReviewQueue } from '../../../preload/contract';
 import { silentLogger } from '../../../main/log/logger';
 
 const governance = { jobRoleCode: 'S8000:G8000:R0001', activityCodes: [] };
@@ -114,5 +114,123 @@ describe('audit handlers', () => {
       ok: false,
       error: { code: 'INVALID_INPUT' },
     });
+  });
+});
+
+describe('the privacy officer’s screen (issue 13)', () => {
+  /** A second runtime on the same trail, as the Electron host builds it (save dialog, open folder). */
+  const electronRuntime = (choose: (name: string) => Promise<string | null>, shown: string[]) =>
+    createRuntime({
+      config: AppConfig.parse({ workstation: 'PHARM-01' }),
+      host: 'electron',
+      log: silentLogger,
+      audit: trail,
+      session: { ...signedOutSession(), rbacSubject: () => subject, actor: () => actor },
+      spine: runtime.services.spine,
+      clinical: clinicalUnavailable(),
+      exportLocation: { choose, show: (folder) => void shown.push(folder) },
+      closers: [],
+    });
+
+  it('HAZ-095 exports exactly the filtered view: same entries as the search, filter in the manifest', async () => {
+    for (let i = 0; i < 5; i += 1) {
+      await trail.record({ type: 'scr.view', outcome: 'success', nhsNumber: '9990402132' });
+      await trail.record({ type: 'spine.request', outcome: 'success', nhsNumber: '9990402132' });
+      await trail.record({ type: 'scr.view', outcome: 'success', nhsNumber: '9000000009' });
+    }
+    subject = governance;
+    const filter = { nhsNumber: '9990402132', eventType: 'scr.', hideTechnical: true };
+    const page = await runtime.dispatch('audit.search', filter, caller);
+    const shown = AuditPage.parse(page.ok ? page.value : null);
+    expect(shown.total).toBe(5);
+    const exported = await runtime.dispatch('audit.export', { filter }, caller);
+    const bundle = AuditExportResult.parse(exported.ok ? exported.value : null);
+    expect(bundle.entries).toBe(shown.total);
+    expect(bundle.verification).toMatchObject({ intact: true, trusted: true, entries: 5 });
+    const manifest = JSON.parse(readFileSync(join(bundle.folder, 'manifest.json'), 'utf8')) as {
+      filter: unknown;
+    };
+    expect(manifest.filter).toEqual(filter);
+    // Technical events are there when asked for.
+    const all = await runtime.dispatch('audit.search', { nhsNumber: '9990402132' }, caller);
+    expect(all.ok && AuditPage.parse(all.value).entries.some((e) => e.type === 'spine.request')).toBe(true);
+  });
+
+  it('saves where the user chose in Electron, verified there; cancelling writes nothing; only that folder opens', async () => {
+    subject = governance;
+    const shown: string[] = [];
+    const target = join(dir, 'chosen', 'my-export');
+    mkdirSync(join(dir, 'chosen'));
+    const electron = electronRuntime(async () => target, shown);
+    const exported = await electron.dispatch('audit.export', {}, caller);
+    const bundle = AuditExportResult.parse(exported.ok ? exported.value : null);
+    expect(bundle.folder).toBe(target);
+    expect(existsSync(join(target, 'manifest.json'))).toBe(true);
+    expect(bundle.verification).toMatchObject({ intact: true, trusted: true });
+    expect(await electron.dispatch('audit.showExport', { folder: target }, caller)).toMatchObject({
+      ok: true,
+    });
+    expect(shown).toEqual([target]);
+    expect(await electron.dispatch('audit.showExport', { folder: dir }, caller)).toMatchObject({
+      ok: false,
+      error: { code: 'INVALID_INPUT' },
+    });
+
+    const before = AuditPage.parse(
+      await trail.reader.search({ eventType: 'audit.export', page: 1, pageSize: 10 }),
+    ).total;
+    const cancelled = await electronRuntime(async () => null, shown).dispatch('audit.export', {}, caller);
+    expect(cancelled).toMatchObject({ ok: false, error: { code: 'CANCELLED' } });
+    const after = (await trail.reader.search({ eventType: 'audit.export', page: 1, pageSize: 10 })).total;
+    expect(after).toBe(before);
+  });
+
+  it('HAZ-095 records a review with its note, takes it off the queue, and refuses a review of one’s own access', async () => {
+    const other = { ...actor, userUuid: '555000000001', displayName: 'PHARMACIST, Test' };
+    await trail.record({
+      type: 'scr.access',
+      outcome: 'success',
+      nhsNumber: '9000000009',
+      accessReason: 'emergency',
+      actor: other,
+    });
+    await trail.record({
+      type: 'scr.access',
+      outcome: 'success',
+      nhsNumber: '9000000009',
+      accessReason: 'legal',
+      actor,
+    });
+    subject = governance;
+    const queue = await runtime.dispatch('audit.reviewQueue', {}, caller);
+    const items = AuditReviewQueue.parse(queue.ok ? queue.value : null).items;
+    expect(items.map((i) => [i.reasons[0], i.ownAccess])).toEqual([
+      ['legal', true],
+      ['emergency', false],
+    ]);
+    const own = items[0]?.entry.sequence ?? 0;
+    const theirs = items[1]?.entry.sequence ?? 0;
+    expect(
+      await runtime.dispatch('audit.markReviewed', { sequence: own, note: 'fine' }, caller),
+    ).toMatchObject({
+      ok: false,
+      error: { code: 'NOT_AUTHORISED' },
+    });
+    expect(
+      await runtime.dispatch('audit.markReviewed', { sequence: theirs, note: 'Checked' }, caller),
+    ).toMatchObject({
+      ok: true,
+    });
+    const left = await runtime.dispatch('audit.reviewQueue', {}, caller);
+    expect(AuditReviewQueue.parse(left.ok ? left.value : null).items.map((i) => i.entry.sequence)).toEqual([
+      own,
+    ]);
+    const reviews = await trail.reader.search({ eventType: 'audit.reviewed', page: 1, pageSize: 10 });
+    expect(reviews.entries.map((e) => [e.outcome, e.displayName, JSON.parse(e.detail ?? '{}').note])).toEqual(
+      [
+        ['success', 'GOVERNANCE, Sam', 'Checked'],
+        ['refused', 'GOVERNANCE, Sam', undefined],
+      ],
+    );
   });
 });

@@ -62,7 +62,7 @@ describe('opening hours', () => {
 });
 
 describe('access to review', () => {
-  it('queues emergency, legal, restricted-record and out-of-hours access, and nothing else', () => {
+  it('HAZ-095 queues emergency, legal, restricted-record and out-of-hours access, and nothing else', () => {
     expect(reviewReasons(entry({}), hours)).toEqual([]);
     expect(reviewReasons(entry({ accessReason: 'emergency' }), hours)).toEqual(['emergency']);
     expect(reviewReasons(entry({ accessReason: 'legal' }), hours)).toEqual(['legal']);
@@ -71,12 +71,14 @@ describe('access to review', () => {
     expect(reviewReasons(entry({ type: 'scr.view', accessReason: 'emergency' }), hours)).toEqual([]);
   });
 
-  it('leaves out what has been reviewed and marks the reviewer’s own access', async () => {
+  it('HAZ-095 leaves out what has been reviewed and marks the reviewer’s own access', async () => {
     const trail: AuditEntryView[] = [
       entry({ sequence: 1, accessReason: 'emergency' }),
       entry({ sequence: 2, accessReason: 'legal', userUuid: '555000000003' }),
       entry({ sequence: 3 }),
       entry({ sequence: 4, type: 'audit.reviewed', detail: '{"note":"ok","reviewedSequence":1}' }),
+      // A refused review (one's own access) does not take the item off the queue.
+      entry({ sequence: 5, type: 'audit.reviewed', outcome: 'refused', detail: '{"reviewedSequence":2}' }),
     ];
     const search = async (query: AuditSearchQuery) => {
       const entries = trail.filter((e) => e.type === query.eventType);
