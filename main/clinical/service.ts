@@ -226,7 +226,14 @@ export function createClinicalService(options: ClinicalOptions): ClinicalService
   const view = (ctx: PatientContext): Patient =>
     toPatient(ctx.pds, ctx.supersededFrom, allows('patients.viewSensitive'));
 
+  /** Remembers the name PDS gave, so later entries about this patient carry it (issue 13). */
+  const rememberName = (found: PdsPatient) => {
+    const named = auditName(found.name);
+    if (named) names.set(found.nhsNumber, named);
+  };
+
   const setContext = (owner: string, found: PdsPatient, supersededFrom: string | null): Patient => {
+    rememberName(found);
     const pds = merged.has(found.nhsNumber) ? { ...found, merged: true } : found;
     context = { owner, pds, supersededFrom, decision: null, dissentOverride: 0 };
     return view(context);
@@ -249,8 +256,7 @@ export function createClinicalService(options: ClinicalOptions): ClinicalService
         `No patient found with NHS number ${formatNhsNumber(nhsNumber)}. Check the number with the patient, or search by their details instead.`,
       );
     }
-    const named = auditName(outcome.patient.name);
-    if (named) names.set(outcome.patient.nhsNumber, named);
+    rememberName(outcome.patient);
     await audit.record({
       type,
       outcome: 'success',

@@ -71,18 +71,21 @@ export interface CheckboxFieldProps {
   readonly label: ReactNode;
   readonly checked: boolean;
   readonly onChange: (checked: boolean) => void;
+  readonly error?: string | undefined;
 }
 
 /** A single NHS.UK checkbox in its own form group, named by its label. */
-export function CheckboxField({ id, label, checked, onChange }: CheckboxFieldProps) {
+export function CheckboxField({ id, label, checked, onChange, error }: CheckboxFieldProps) {
   return (
-    <div className="nhsuk-checkboxes nhsuk-form-group">
+    <div className={groupClass('nhsuk-checkboxes nhsuk-form-group', error)}>
+      <ErrorMessage id={id} message={error} />
       <div className="nhsuk-checkboxes__item">
         <input
           className="nhsuk-checkboxes__input"
           id={id}
           type="checkbox"
           checked={checked}
+          {...describedBy(id, false, error)}
           onChange={(event) => onChange(event.target.checked)}
         />
         <label className="nhsuk-label nhsuk-checkboxes__label" htmlFor={id}>

@@ -55,7 +55,7 @@ test('a pharmacist finds a patient by NHS number, decides access and reads the S
   await dialog.getByLabel('Emergency access').check();
   await dialog.getByLabel('I have a legitimate relationship with this patient').check();
   await dialog.getByRole('button', { name: 'View record' }).click();
-  await expect(dialog.getByRole('alert')).toContainText('Enter a reason.');
+  await expect(dialog.getByRole('alert')).toContainText('Enter a reason');
   await expectAccessible(page);
   await shot(page, 'clinical-access-dialog');
   await dialog.getByLabel('The patient has given permission to view').check();

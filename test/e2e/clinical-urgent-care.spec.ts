@@ -77,13 +77,13 @@ test('an urgent-care clinician finds a patient by postcode and reads the SCR und
   await dialog.getByLabel('I have a legitimate relationship with this patient').check();
   await dialog.getByLabel('Legal access').check();
   await dialog.getByRole('button', { name: 'View record' }).click();
-  await expect(dialog.getByRole('alert')).toContainText('Enter a reason.');
-  await expect(dialog.getByRole('alert')).toContainText('Choose the legal basis.');
+  await expect(dialog.getByRole('alert')).toContainText('Enter a reason');
+  await expect(dialog.getByRole('alert')).toContainText('Choose the legal basis');
   await dialog.getByLabel('Legal basis').selectOption({ label: 'Court order' });
   await dialog.getByLabel('Reason').fill('   ');
   await dialog.getByRole('button', { name: 'View record' }).click();
-  await expect(dialog.getByRole('alert')).toContainText('Enter a reason.');
-  await expect(dialog.getByRole('alert')).not.toContainText('Choose the legal basis.');
+  await expect(dialog.getByRole('alert')).toContainText('Enter a reason');
+  await expect(dialog.getByRole('alert')).not.toContainText('Choose the legal basis');
   await expect(page.getByRole('article', { name: 'Summary Care Record' })).toHaveCount(0);
   await expectAccessible(page);
   await shot(page, 'clinical-legal-reason-required');

@@ -12,8 +12,8 @@ import type {
 } from '../../../preload/contract';
 import { invoke } from '../../lib/api';
 import { Modal } from '../../components/modal';
-import { Problem } from '../../components/error-summary';
-import { CheckboxField, FormField, hintId } from '../../components/form-field';
+import { ErrorSummary, Problem, errorFor, type FieldError } from '../../components/error-summary';
+import { CheckboxField, ErrorMessage, FormField, describedBy, groupClass } from '../../components/form-field';
 import { RadioGroup, RadioItem } from '../../components/radio-group';
 
 export interface AccessDialogProps {
@@ -41,17 +41,29 @@ export function AccessDialog({
   const [ground, setGround] = useState<LegalGround | ''>('');
   const [reason, setReason] = useState('');
   const [error, setError] = useState<Pick<ContractError, 'message'> | null>(null);
+  const [fieldErrors, setFieldErrors] = useState<readonly FieldError[]>([]);
   const [busy, setBusy] = useState(false);
+  const fieldError = (field: string) => errorFor(fieldErrors, field);
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
     if (busy) return;
-    const problems: string[] = [];
-    if (!relationship) problems.push('Confirm that you have a legitimate relationship with this patient.');
-    if (!kind) problems.push('Choose why you are accessing the record.');
-    if ((kind === 'emergency' || kind === 'legal') && !reason.trim()) problems.push('Enter a reason.');
-    if (kind === 'legal' && !ground) problems.push('Choose the legal basis.');
-    if (problems.length > 0 || !kind) return setError({ message: problems.join(' ') });
+    // The NHS error pattern: every problem in the summary, each linked to its own field.
+    const problems: FieldError[] = [];
+    if (!relationship)
+      problems.push({
+        field: 'access-lr',
+        message: 'Confirm that you have a legitimate relationship with this patient',
+      });
+    if (!kind)
+      problems.push({ field: 'access-permission', message: 'Choose why you are accessing the record' });
+    if (kind === 'legal' && !ground)
+      problems.push({ field: 'access-ground', message: 'Choose the legal basis' });
+    if ((kind === 'emergency' || kind === 'legal') && !reason.trim())
+      problems.push({ field: 'access-reason', message: 'Enter a reason' });
+    setFieldErrors(problems);
+    setError(null);
+    if (problems.length > 0 || !kind) return;
     const basis: AccessBasis =
       kind === 'permission'
         ? { kind, mode }
@@ -72,18 +84,21 @@ export function AccessDialog({
         You are about to see the Summary Care Record of <strong>{patientName}</strong>. Your choice is
         recorded in the audit trail and raises an alert for your organisation’s SCR Governance Person.
       </p>
-      <Problem title="Before you continue" error={error} />
+      <ErrorSummary title="Before you continue" errors={fieldErrors} />
+      <Problem title="Before you continue" error={error} autoFocus />
       <form onSubmit={(event) => void submit(event)} noValidate>
         <CheckboxField
           id="access-lr"
           label="I have a legitimate relationship with this patient"
           checked={relationship}
           onChange={setRelationship}
+          error={fieldError('access-lr')}
         />
-        <fieldset className="nhsuk-fieldset nhsuk-form-group">
+        <fieldset className={groupClass('nhsuk-fieldset nhsuk-form-group', fieldError('access-permission'))}>
           <legend className="nhsuk-fieldset__legend nhsuk-fieldset__legend--s">
             Why are you accessing the record?
           </legend>
+          <ErrorMessage id="access-permission" message={fieldError('access-permission')} />
           <div className="nhsuk-radios">
             <RadioItem
               id="access-permission"
@@ -132,10 +147,11 @@ export function AccessDialog({
           </div>
         </fieldset>
         {kind === 'legal' ? (
-          <FormField id="access-ground" label="Legal basis">
+          <FormField id="access-ground" label="Legal basis" error={fieldError('access-ground')}>
             <select
-              className="nhsuk-select"
+              className={fieldError('access-ground') ? 'nhsuk-select nhsuk-select--error' : 'nhsuk-select'}
               id="access-ground"
+              {...describedBy('access-ground', false, fieldError('access-ground'))}
               value={ground}
               onChange={(event) => setGround(event.target.value as LegalGround | '')}
             >
@@ -151,13 +167,16 @@ export function AccessDialog({
             id="access-reason"
             label="Reason"
             hint="Say why you need the record. This is recorded and shown to your SCR Governance Person."
+            error={fieldError('access-reason')}
           >
             <textarea
-              className="nhsuk-textarea"
+              className={
+                fieldError('access-reason') ? 'nhsuk-textarea nhsuk-textarea--error' : 'nhsuk-textarea'
+              }
               id="access-reason"
               rows={3}
               maxLength={500}
-              aria-describedby={hintId('access-reason')}
+              {...describedBy('access-reason', true, fieldError('access-reason'))}
               value={reason}
               onChange={(event) => setReason(event.target.value)}
             />

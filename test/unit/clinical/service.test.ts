@@ -110,6 +110,16 @@ describe('finding a patient', () => {
     expect((await h.service.search(basic)).kind).toBe('patient');
   });
 
+  it('names the patient for audit entries whether found by number or by trace, and forgets at session end', async () => {
+    const h = harness();
+    h.signIn('u1', pharmacist);
+    h.gateway.traceResult = [ordinary];
+    await h.service.search({ mode: 'basic', family: 'Smith', gender: 'female', birthDate: '1968-02-14' });
+    expect(h.service.patientName('9000000009')).toBe('SMITH, Jane');
+    await h.endSession();
+    expect(h.service.patientName('9000000009')).toBeNull();
+  });
+
   it('reports too many results and no match with what to do next', async () => {
     const h = harness();
     h.signIn('u1', pharmacist);
