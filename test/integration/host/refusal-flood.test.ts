@@ -2,7 +2,7 @@
 // to the test host with 15 KB paths (carrying an NHS number and a name) used to add one entry
 // each — 39 MB, and 178 of the governance lead's last 200 entries. Now a burst is one small entry
 // with a count and a redacted sample, and the governance view still shows the clinical entries.
-import { statSync, mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { Agent } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,9 +11,10 @@ import { EventBus } from '../../../main/api/event-bus';
 import { AUDIT_DB_FILE, openAuditTrail, type AuditTrail } from '../../../main/audit/trail';
 import { AppConfig } from '../../../main/config/schema';
 import { silentLogger } from '../../../main/log/logger';
-import { hostPaths, startHost } from '../../../main/host/server';
+import { hostPaths } from '../../../main/host/server';
 import { testRuntime } from '../../support/runtime';
 import { rawRequest } from '../../support/raw-http';
+import { closeTestHost, startTestHost } from '../../support/test-host';
 
 let dir: string;
 let trail: AuditTrail;
@@ -45,18 +46,11 @@ const dbBytes = () =>
 
 describe('refused bridge requests', () => {
   it('finding 4: 2,000 refused requests with 15 KB paths make a few small entries and do not bury the governance view', async () => {
-    mkdirSync(join(dir, 'renderer'));
-    writeFileSync(join(dir, 'renderer', 'index.html'), '<!doctype html><html><head></head></html>');
-    writeFileSync(join(dir, 'twin.js'), '');
     const runtime = testRuntime({}, { audit: trail });
     // What the governance lead is looking for: the record views before the flood.
     for (let i = 0; i < 50; i += 1)
       await trail.record({ type: 'scr.view', outcome: 'success', nhsNumber: '9000000009' });
-    const host = await startHost({
-      runtime,
-      rendererDir: join(dir, 'renderer'),
-      twinFile: join(dir, 'twin.js'),
-    });
+    const { host } = await startTestHost(runtime);
     const before = dbBytes();
     const filler = `/9434765919/SMITH-John/${'A'.repeat(15 * 1024)}`;
     const agent = new Agent({ keepAlive: true, maxSockets: 8 });
@@ -83,7 +77,7 @@ describe('refused bridge requests', () => {
       );
     } finally {
       agent.destroy();
-      await host.close();
+      await closeTestHost(host);
     }
     const elapsedMs = Date.now() - started;
     expect(statuses.get(414)).toBe(2_000);

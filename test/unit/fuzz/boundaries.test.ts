@@ -2,10 +2,9 @@
 // reader uses (main/hl7/xml.ts), the ebXML multipart/MIME reader (main/hl7/ebxml.ts) and the test
 // host's input handling (main/host/input.ts and a live host). Fixed seeds and run counts, so a
 // failure reproduces and each property takes a few seconds at most.
-import { mkdtempSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { Agent } from 'node:http';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildEbxmlMessage, parseEbxmlMessage } from '../../../main/hl7/ebxml';
@@ -18,9 +17,10 @@ import {
   type XmlNode,
 } from '../../../main/hl7/xml';
 import { hostAllowed, parseCall, parseExchange, refusalSample, requestPath } from '../../../main/host/input';
-import { hostPaths, startHost, type RunningHost } from '../../../main/host/server';
-import { testRuntime } from '../../support/runtime';
+import { hostPaths, type RunningHost } from '../../../main/host/server';
+import { closeTestHosts, startTestHost } from '../../support/test-host';
 import { rawRequest } from '../../support/raw-http';
+import { RELIABLE_EBXML } from '../hl7/samples';
 
 const settings = { seed: 20_261_203, numRuns: 300, endOnFailure: true } as const;
 
@@ -164,17 +164,7 @@ describe('fuzz: XML core (main/hl7/xml.ts)', () => {
 describe('fuzz: ebXML multipart reader (main/hl7/ebxml.ts)', () => {
   const message = (hl7: string) =>
     buildEbxmlMessage({
-      cpaId: 'S20001A000182',
-      conversationId: '6B0B7A4E-96A7-4C2A-9F3D-0D1E2F3A4B5C',
-      messageId: '6B0B7A4E-96A7-4C2A-9F3D-0D1E2F3A4B5C',
-      service: 'urn:nhs:names:services:psis',
-      action: 'REPC_IN150016UK05',
-      fromPartyKey: 'A91424-9199121',
-      toPartyKey: 'YES-0000806',
-      ackRequested: true,
-      duplicateElimination: true,
-      syncReply: true,
-      timestamp: new Date('2026-07-01T09:30:15Z'),
+      ...RELIABLE_EBXML,
       hl7,
       attachments: [{ contentId: 'att-1@spine.nhs.uk', contentType: 'text/plain', content: 'note' }],
     });
@@ -279,20 +269,12 @@ describe('fuzz: test host input (main/host)', () => {
     let host: RunningHost;
     let agent: Agent;
     beforeAll(async () => {
-      const dir = mkdtempSync(join(tmpdir(), 'smsp-fuzz-host-'));
-      mkdirSync(join(dir, 'renderer'));
-      writeFileSync(join(dir, 'renderer', 'index.html'), '<!doctype html><html><head></head></html>');
-      writeFileSync(join(dir, 'twin.js'), '');
-      host = await startHost({
-        runtime: testRuntime(),
-        rendererDir: join(dir, 'renderer'),
-        twinFile: join(dir, 'twin.js'),
-      });
+      host = (await startTestHost()).host;
       agent = new Agent({ keepAlive: true, maxSockets: 1 });
     });
     afterAll(async () => {
       agent?.destroy();
-      await host?.close();
+      await closeTestHosts();
     });
 
     it('answers arbitrary calls with the secret by an envelope or a refusal, never a server error', async () => {

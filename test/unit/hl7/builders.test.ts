@@ -39,7 +39,7 @@ import {
   toSummaryCareRecord,
   type XmlElement,
 } from '../../../main/hl7/index';
-import { CONTEXT, GP_SUMMARY, NHS } from './samples';
+import { CONTEXT, GP_SUMMARY, NHS, RELIABLE_EBXML } from './samples';
 
 const REQUESTS: readonly [string, () => string][] = [
   [
@@ -271,20 +271,7 @@ describe('request content', () => {
 });
 
 describe('ebXML (spec 4)', () => {
-  const reliable = {
-    cpaId: 'S20001A000182',
-    conversationId: '6B0B7A4E-96A7-4C2A-9F3D-0D1E2F3A4B5C',
-    messageId: '6B0B7A4E-96A7-4C2A-9F3D-0D1E2F3A4B5C',
-    service: 'urn:nhs:names:services:psis',
-    action: 'REPC_IN150016UK05',
-    fromPartyKey: 'A91424-9199121',
-    toPartyKey: 'YES-0000806',
-    ackRequested: true,
-    duplicateElimination: true,
-    syncReply: true,
-    timestamp: new Date('2026-07-01T09:30:15Z'),
-    hl7: buildGpSummary(CONTEXT, GP_SUMMARY),
-  } as const;
+  const reliable = { ...RELIABLE_EBXML, hl7: buildGpSummary(CONTEXT, GP_SUMMARY) } as const;
 
   it('multipart/related: ebXML header first, HL7 second, attachments after; one manifest reference per part', () => {
     const built = buildEbxmlMessage({

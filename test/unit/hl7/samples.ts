@@ -56,3 +56,18 @@ export const GP_SUMMARY: GpSummaryInput = {
   ],
   replacementOf: 'A05B9416-F700-48F1-99D8-98874D3406B9',
 };
+
+/** The ebXML routing of a reliable GP Summary upload as the spec's sample gives it (spec 4.2). */
+export const RELIABLE_EBXML = {
+  cpaId: 'S20001A000182',
+  conversationId: '6B0B7A4E-96A7-4C2A-9F3D-0D1E2F3A4B5C',
+  messageId: '6B0B7A4E-96A7-4C2A-9F3D-0D1E2F3A4B5C',
+  service: 'urn:nhs:names:services:psis',
+  action: 'REPC_IN150016UK05',
+  fromPartyKey: 'A91424-9199121',
+  toPartyKey: 'YES-0000806',
+  ackRequested: true,
+  duplicateElimination: true,
+  syncReply: true,
+  timestamp: new Date('2026-07-01T09:30:15Z'),
+} as const;

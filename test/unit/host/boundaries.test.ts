@@ -1,38 +1,18 @@
 // Issue 12 finding 7 at the test host: the address printed or handed to Chromium carries a
 // single-use launch token that expires after 30 s, never the secret; and only requests that name
 // the host as 127.0.0.1:PORT or localhost:PORT are served (DNS rebinding).
-import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { hostPaths, startHost, type HostOptions, type RunningHost } from '../../../main/host/server';
+import { hostPaths, type HostOptions, type RunningHost } from '../../../main/host/server';
 import { LaunchTokens } from '../../../main/host/launch-tokens';
 import { testRuntime } from '../../support/runtime';
+import { closeTestHost, closeTestHosts, startTestHost } from '../../support/test-host';
 import { rawRequest } from '../../support/raw-http';
 
-const hosts: RunningHost[] = [];
-afterEach(async () => {
-  await Promise.all(hosts.splice(0).map((host) => host.close()));
-});
+afterEach(closeTestHosts);
 
 async function start(extra: Partial<HostOptions> = {}) {
-  const dir = mkdtempSync(join(tmpdir(), 'smsp-host-'));
-  mkdirSync(join(dir, 'renderer'));
-  writeFileSync(join(dir, 'renderer', 'index.html'), '<!doctype html><html><head></head></html>');
-  writeFileSync(join(dir, 'twin.js'), 'window.twin = 1;');
-  const runtime = testRuntime();
-  const host = await startHost({
-    runtime,
-    rendererDir: join(dir, 'renderer'),
-    twinFile: join(dir, 'twin.js'),
-    ...extra,
-  });
-  hosts.push(host);
-  const close = async () => {
-    hosts.splice(hosts.indexOf(host), 1);
-    await host.close();
-  };
-  return { host, runtime, close };
+  const { host, runtime } = await startTestHost(testRuntime(), extra);
+  return { host, runtime, close: () => closeTestHost(host) };
 }
 
 const tokenOf = (launchUrl: string) => /#launch=([0-9a-f]{64})$/.exec(launchUrl)?.[1] ?? '';

@@ -1,41 +1,15 @@
 // The loopback test host: the per-launch secret and Origin on every call, the same CSP,
 // events over WebSocket, and refusal of a live configuration.
-import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { hostPaths, startHost, type HostOptions, type RunningHost } from '../../../main/host/server';
-import { testRuntime, type TestRuntime } from '../../support/runtime';
+import { hostPaths, type RunningHost } from '../../../main/host/server';
+import { testRuntime } from '../../support/runtime';
+import { closeTestHost, closeTestHosts, startTestHost } from '../../support/test-host';
 
-const hosts: RunningHost[] = [];
-afterEach(async () => {
-  await Promise.all(hosts.splice(0).map((host) => host.close()));
-});
+afterEach(closeTestHosts);
 
-/** Closes the host now (writing its last burst of refusals to the audit trail). */
-async function closed(host: RunningHost): Promise<void> {
-  hosts.splice(hosts.indexOf(host), 1);
-  await host.close();
-}
-
-async function start(runtime: TestRuntime = testRuntime(), extra: Partial<HostOptions> = {}) {
-  const dir = mkdtempSync(join(tmpdir(), 'smsp-host-'));
-  mkdirSync(join(dir, 'renderer'));
-  writeFileSync(
-    join(dir, 'renderer', 'index.html'),
-    '<!doctype html><html><head><title>t</title></head><body></body></html>',
-  );
-  writeFileSync(join(dir, 'twin.js'), 'window.twin = 1;');
-  const host = await startHost({
-    runtime,
-    rendererDir: join(dir, 'renderer'),
-    twinFile: join(dir, 'twin.js'),
-    ...extra,
-  });
-  hosts.push(host);
-  return { host, runtime };
-}
+const start = startTestHost;
+const closed = closeTestHost;
 
 const call = (
   host: RunningHost,
