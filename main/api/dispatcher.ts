@@ -2,7 +2,7 @@
 // from `unknown` with the contract schema; RBAC checked against the selected role; errors become
 // envelopes with a closed code and no stack trace or patient data (architecture.md section 4).
 import { isOperationName, operations, type ContractError, type Envelope } from '../../preload/contract';
-import { permits } from '../auth/rbac';
+import { permits, type Feature } from '../auth/rbac';
 import type { Services } from '../app/services';
 import { AppError } from './app-error';
 import type { Caller, HandlerTable } from './handler';
@@ -10,6 +10,13 @@ import type { Caller, HandlerTable } from './handler';
 export type Dispatch = (operation: unknown, input: unknown, caller: Caller) => Promise<Envelope<unknown>>;
 
 const fail = (error: ContractError): Envelope<never> => ({ ok: false, error });
+
+/** Features that stay open while clinical functions are closed by an audit chain break. */
+const governanceFeatures: ReadonlySet<Feature> = new Set<Feature>([
+  'audit.view',
+  'audit.acknowledgeBreak',
+  'estate.view',
+]);
 
 export function createDispatcher(handlers: HandlerTable, services: Services): Dispatch {
   return async (operation, input, caller) => {
@@ -45,6 +52,15 @@ export function createDispatcher(handlers: HandlerTable, services: Services): Di
             code: 'NOT_AUTHORISED',
             message:
               'Your selected role does not allow this. Contact your Registration Authority if you need it.',
+          });
+        }
+        // Issue 12: after an audit chain break, clinical functions stay closed until a privacy
+        // officer acknowledges it; governance (reading the trail, acknowledging) stays open.
+        if (!governanceFeatures.has(handler.feature) && services.audit.integrity?.status().clinicalClosed) {
+          return fail({
+            code: 'AUDIT_UNAVAILABLE',
+            message:
+              'The audit trail failed its integrity check, so clinical functions are closed until your privacy officer has reviewed it. Contact your privacy officer or IT service desk.',
           });
         }
       }

@@ -33,6 +33,8 @@ export async function bootstrapRuntime(options: BootstrapOptions): Promise<Runti
     events,
     audit,
     ...(outboxKey ? { outboxKey } : {}),
+    // Each exchange's Date header checks the workstation clock (issue 12, MSCA-AUD-06).
+    onExchange: (exchange) => audit.integrity.observeServerDate(exchange.headers['date']),
   });
   // The session starts the smartcard layer itself (PKCS#11 in supervised processes).
   const session = await createSession({ config, dataDir, log, events, audit, spine, platform });

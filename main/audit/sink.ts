@@ -1,6 +1,7 @@
 // What the rest of main may say to the audit trail. The store behind it (encrypted, hash-chained,
 // append-only) adds the who/when/where; callers say what happened.
 import type {
+  AuditIntegrity,
   AuditExportInput,
   AuditExportResult,
   AuditPage,
@@ -53,6 +54,15 @@ export interface AuditReader {
   exportBundle(request: AuditExportInput, exportedBy: AuditActor | null): Promise<AuditExportResult>;
 }
 
+/** The chain check, breaks and the clock (issue 12); present on the real trail. */
+export interface AuditIntegrityPort {
+  status(): AuditIntegrity;
+  /** A privacy officer acknowledges a break: audited, witnessed, clinical functions reopen. */
+  acknowledge(breakId: string, note: string, by: AuditActor): Promise<AuditIntegrity>;
+  /** Spine's HTTP `Date` header from one exchange: the clock skew check. */
+  observeServerDate(dateHeader: string | undefined): void;
+}
+
 export interface AuditSink {
   /**
    * Resolves once the entry is durably committed; rejects (fail closed) when it cannot be, with
@@ -61,4 +71,5 @@ export interface AuditSink {
   record(event: AuditEventInput): Promise<AuditReceipt>;
   /** Present when the sink is the real store (absent in test fakes). */
   readonly reader?: AuditReader;
+  readonly integrity?: AuditIntegrityPort;
 }

@@ -89,6 +89,15 @@ function handle(request: WorkerRequest): void {
         }
         return;
       }
+      case 'head':
+        reply({ id: request.id, ok: true, value: requireStore().chainHead() });
+        return;
+      case 'checkAgainst':
+        reply({ id: request.id, ok: true, value: requireStore().checkAgainst(request.checkpoint) });
+        return;
+      case 'checkSegment':
+        reply({ id: request.id, ok: true, value: requireStore().checkSegment(request.after, request.limit) });
+        return;
       case 'close':
         store?.close();
         store = null;

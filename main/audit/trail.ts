@@ -11,11 +11,21 @@ import type { EventBus } from '../api/event-bus';
 import type { Platform } from '../app/platform';
 import { AppError } from '../api/app-error';
 import type { AuditExportResult, AuditPage } from '../../preload/contract';
-import type { AuditActor, AuditEventInput, AuditReader, AuditReceipt, AuditSink } from './sink';
+import type {
+  AuditActor,
+  AuditEventInput,
+  AuditIntegrityPort,
+  AuditReader,
+  AuditReceipt,
+  AuditSink,
+} from './sink';
+import { createClockMonitor, timeSyncStatus } from './clock';
+import { createIntegrityMonitor, type IntegrityMonitor } from './integrity';
+import { Witness, detectSystemLog, isInside, witnessDirFor } from './witness';
 import { localOffset, scrubDetail } from './entry';
 import { keyFileStore, type AuditKeyStore } from './key-store';
 import type { ExportSummary } from './export';
-import { SIGNING_KEY_NAME } from './signing-key';
+import { SIGNING_KEY_NAME, signingKeyFromSeed, type SigningKey } from './signing-key';
 import type { PendingEntry } from './store';
 import { problemText, verifyBundle } from './verify';
 import { startAuditWorker, type AuditWorker, AuditWorkerError } from './worker-client';
@@ -28,6 +38,7 @@ export interface AuditStatus {
 
 export interface AuditTrail extends AuditSink {
   readonly reader: AuditReader;
+  readonly integrity: AuditIntegrityPort;
   status(): AuditStatus;
   /** Where record() finds the acting user when an event does not name one. */
   setActorSource(source: () => AuditActor | null): void;
@@ -172,9 +183,29 @@ export async function openAuditTrail(options: AuditTrailOptions): Promise<AuditT
     }
   };
 
+  const clock = createClockMonitor(config.audit.maxClockSkewSeconds);
+  const witnessDir = witnessDirFor(dir, config.audit.witnessDir);
+  if (isInside(witnessDir, dir)) {
+    // Why: a witness inside the audit folder goes wherever the folder goes (deleted, restored).
+    log.warn('audit.witnessDir is inside the audit folder; it should be beside it', { witnessDir });
+  }
+  const witness = new Witness(witnessDir, detectSystemLog());
+  const signingKey = async (): Promise<SigningKey> => {
+    const seed = await keys.loadOrCreate(SIGNING_KEY_NAME);
+    try {
+      return signingKeyFromSeed(seed);
+    } finally {
+      seed.fill(0);
+    }
+  };
+  let integrity: IntegrityMonitor | null = null;
+
   const entryFor = (event: AuditEventInput): PendingEntry => {
     const now = new Date();
     const actor = event.actor !== undefined ? event.actor : actorSource();
+    // While the clock is outside the limit every entry says so (issue 12).
+    const skew = clock.note();
+    const detail = skew ? { ...event.detail, clockSkew: skew } : event.detail;
     return {
       at: now.toISOString(),
       tzOffset: localOffset(now),
@@ -193,7 +224,7 @@ export async function openAuditTrail(options: AuditTrailOptions): Promise<AuditT
       correlationId: event.correlationId ?? null,
       accessReason: event.accessReason ?? null,
       accessReasonText: event.accessReasonText ?? null,
-      detail: scrubDetail(withNames(event, actor, patientNameSource)),
+      detail: scrubDetail(withNames({ ...event, ...(detail ? { detail } : {}) }, actor, patientNameSource)),
     };
   };
 
@@ -242,6 +273,10 @@ export async function openAuditTrail(options: AuditTrailOptions): Promise<AuditT
       } finally {
         signingSeed.fill(0);
       }
+      // Every export is witnessed outside the database.
+      await integrity
+        ?.checkpoint('export')
+        .catch((error: unknown) => log.warn('export checkpoint failed', { error }));
       // The person exporting sees what a reviewer's verifier will say (issue 12).
       const verdict = await verifyBundle(summary.folder, {
         trusted: [summary.keyFingerprint, ...config.audit.trustedSigners],
@@ -264,9 +299,85 @@ export async function openAuditTrail(options: AuditTrailOptions): Promise<AuditT
     },
   };
 
+  const emitIntegrity = (value: ReturnType<IntegrityMonitor['status']>) =>
+    events.emit('audit.integrity', value);
+  if (worker) {
+    const w = (): AuditWorker => {
+      if (!worker) throw fail(failureCode, 'the audit store is not open');
+      return worker;
+    };
+    integrity = createIntegrityMonitor({
+      chain: {
+        head: () => w().call('head', {}),
+        checkAgainst: (checkpoint) => w().call('checkAgainst', { checkpoint }),
+        checkSegment: (after, limit) => w().call('checkSegment', { after, limit }),
+      },
+      witness,
+      signingKey,
+      workstation,
+      record,
+      emit: emitIntegrity,
+      clock,
+      log,
+    });
+    clock.setSynchronised(await timeSyncStatus());
+    // `unknown` (no timedatectl, another platform) is shown, not audited at every start.
+    if (clock.status().synchronised === 'no') {
+      await record({
+        type: 'clock.unsynchronised',
+        outcome: 'failure',
+        actor: null,
+        detail: { synchronised: clock.status().synchronised },
+      }).catch(() => undefined);
+    }
+    try {
+      // Before clinical functions open: from the last good checkpoint to the head.
+      await integrity.startup();
+      integrity.startBackground();
+    } catch (error) {
+      log.error('the start-up audit chain check could not run', { error });
+    }
+  }
+
+  const integrityPort: AuditIntegrityPort = {
+    status: () => (integrity ? integrity.status() : unavailableIntegrity()),
+    acknowledge: async (breakId, note, by) => {
+      if (!integrity) throw fail(failureCode, 'the audit store is not open');
+      return integrity.acknowledge(breakId, note, by);
+    },
+    observeServerDate: (dateHeader) => {
+      const crossed = clock.observe(dateHeader);
+      if (!crossed) return;
+      const { skewSeconds, limitSeconds } = clock.status();
+      log.warn('workstation clock skew', { skewSeconds, limitSeconds, crossed });
+      // Audited whichever way it crossed; the entries that follow carry the skew while it lasts.
+      void record({
+        type: crossed === 'exceeded' ? 'clock.skew' : 'clock.skew.resolved',
+        outcome: crossed === 'exceeded' ? 'failure' : 'info',
+        actor: null,
+        detail: { skewSeconds, limitSeconds, against: 'spine' },
+      }).catch(() => undefined);
+      if (integrity) emitIntegrity(integrity.status());
+    },
+  };
+
+  /** What the governance screen shows when the store never opened. */
+  function unavailableIntegrity(): ReturnType<IntegrityMonitor['status']> {
+    return {
+      state: 'checking',
+      clinicalClosed: false,
+      breaks: [],
+      startupCheck: null,
+      fullCheck: { state: 'pending', entries: 0 },
+      witness: { file: witness.file, systemLog: witness.systemLog.name, lastCheckpoint: null, problems: [] },
+      clock: clock.status(),
+    };
+  }
+
   return {
     record,
     reader,
+    integrity: integrityPort,
     status: () => status,
     setActorSource: (source) => {
       actorSource = source;
@@ -275,6 +386,11 @@ export async function openAuditTrail(options: AuditTrailOptions): Promise<AuditT
       patientNameSource = source;
     },
     close: async () => {
+      integrity?.stop();
+      await integrity?.fullCheckDone();
+      await integrity
+        ?.checkpoint('close')
+        .catch((error: unknown) => log.warn('closing checkpoint failed', { error }));
       closing = true;
       const w = worker;
       worker = null;

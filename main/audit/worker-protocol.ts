@@ -2,7 +2,7 @@
 // Every request carries an id; the worker answers each exactly once.
 import type { AuditPage, AuditSearchQuery } from '../../preload/contract';
 import type { ExportOptions, ExportSummary } from './export';
-import type { ChainHead, PendingEntry } from './store';
+import type { AuditStore, ChainBreak, ChainHead, PendingEntry } from './store';
 
 export type WorkerRequest =
   | { readonly id: number; readonly op: 'open'; readonly file: string; readonly key: Uint8Array }
@@ -15,6 +15,9 @@ export type WorkerRequest =
       /** The 32-byte export key seed, copied in for this export and wiped by the worker. */
       readonly signingSeed: Uint8Array;
     }
+  | { readonly id: number; readonly op: 'head' }
+  | { readonly id: number; readonly op: 'checkAgainst'; readonly checkpoint: ChainHead }
+  | { readonly id: number; readonly op: 'checkSegment'; readonly after: ChainHead; readonly limit: number }
   | { readonly id: number; readonly op: 'close' };
 
 export interface WorkerResults {
@@ -22,6 +25,9 @@ export interface WorkerResults {
   append: { readonly sequence: number; readonly hash: string };
   search: AuditPage;
   export: ExportSummary;
+  head: ChainHead;
+  checkAgainst: ChainBreak | null;
+  checkSegment: ReturnType<AuditStore['checkSegment']>;
   close: null;
 }
 

@@ -12,6 +12,7 @@ export const features = [
   'gpSummary.upload',
   'audit.view',
   'estate.view',
+  'audit.acknowledgeBreak',
 ] as const;
 export type Feature = (typeof features)[number];
 
@@ -26,6 +27,8 @@ const any =
   (has) =>
     codes.some(has);
 
+const privacyOfficer: Rule = (has, roleCode) => has('B0011') && /(^|:)R0001$/.test(roleCode);
+
 /** One rule per feature; activity codes as in product.md section 4. */
 export const rbacTable: Readonly<Record<Feature, Rule>> = {
   'patients.search': any('B0264'),
@@ -39,8 +42,11 @@ export const rbacTable: Readonly<Record<Feature, Rule>> = {
   'gpSummary.upload': any('B0380', 'B8028', 'B8029'),
   // The SCR Governance Person (R0001, Privacy Officer) or anyone with B0011 may read the audit trail.
   'audit.view': (has, roleCode) => has('B0011') || /(^|:)R0001$/.test(roleCode),
-  // Every workstation's trail at once (issue 16): the privacy officer only, R0001 AND B0011.
-  'estate.view': (has, roleCode) => has('B0011') && /(^|:)R0001$/.test(roleCode),
+  // The privacy officer only, R0001 AND B0011 (either alone may read this workstation's trail):
+  // every workstation's trail at once (issue 16), and accepting an audit chain break so that
+  // clinical functions reopen (issue 12).
+  'estate.view': privacyOfficer,
+  'audit.acknowledgeBreak': privacyOfficer,
 };
 
 export function permits(subject: RbacSubject, feature: Feature): boolean {

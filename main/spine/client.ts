@@ -8,7 +8,7 @@ import type { EventBus } from '../api/event-bus';
 import type { AuditSink } from '../audit/sink';
 import type { MessageAuthor, MessageContext } from '../hl7/context';
 import type { XmlElement } from '../hl7/xml';
-import { createSpineTransport } from './transport';
+import { createSpineTransport, type ExchangeRecord } from './transport';
 
 export interface SpineCall {
   /** e.g. `QUPA_IN000008UK02`; selects the routing entry. */
@@ -71,6 +71,11 @@ export interface SpineClientOptions {
    * audit key; without it the transport uses `<dataDir>/outbox.key` (created 0600, refused if wider).
    */
   readonly outboxKey?: Buffer;
+  /**
+   * Called after every HTTP exchange, in the caller's async context: benchmarks, and the audit
+   * trail's clock check against Spine's `Date` header (issue 12).
+   */
+  readonly onExchange?: (exchange: ExchangeRecord) => void;
 }
 
 /**

@@ -59,8 +59,6 @@ const changesRecord = (interactionId: string): boolean =>
 export interface SpineTransportOptions extends SpineClientOptions {
   /** Resume unfinished outbox messages on start (default true). */
   readonly resume?: boolean;
-  /** Diagnostics: called after every HTTP exchange, in the caller's async context (benchmarks). */
-  readonly onExchange?: (exchange: ExchangeRecord) => void;
 }
 
 export interface ExchangeRecord {

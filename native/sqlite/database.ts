@@ -2,7 +2,7 @@
 // SQLCipher 4 compatible settings (toolchain.md "Encrypted SQLite"), applies numbered migrations,
 // and never overwrites or re-creates a file it cannot read with the given key.
 import Database from 'better-sqlite3-multiple-ciphers';
-import { existsSync, statSync } from 'node:fs';
+import { chmodSync, closeSync, constants, existsSync, openSync, statSync } from 'node:fs';
 
 /** The part of a prepared statement the app uses (better-sqlite3's Statement satisfies it). */
 export interface SqlStatement<Row = unknown> {
@@ -131,6 +131,8 @@ export function openEncryptedDatabase(options: OpenEncryptedDatabaseOptions): En
     throw new EncryptedDatabaseError('SQLITE_ERROR', `${file} does not exist`, 'SQLITE_CANTOPEN');
   }
 
+  if (!options.readonly) ownerOnly(file);
+
   let db: Database.Database;
   try {
     db = new Database(file, {
@@ -174,6 +176,28 @@ export function openEncryptedDatabase(options: OpenEncryptedDatabaseOptions): En
       // closing a handle that failed to open is best effort
     }
     throw toDatabaseError(error, file);
+  }
+}
+
+/**
+ * Why: the files hold encrypted patient data and audit entries, but their size, timing and
+ * (for a wrong key) existence are still nobody else's business (issue 12, finding 7). SQLite
+ * gives the -wal and -shm files the database file's own mode, so the database is created 0600
+ * before SQLite opens it, and files left wider by an older version are narrowed.
+ */
+function ownerOnly(file: string): void {
+  if (process.platform === 'win32') return;
+  try {
+    closeSync(openSync(file, constants.O_RDWR | constants.O_CREAT, 0o600));
+  } catch (error) {
+    throw toDatabaseError(error, file);
+  }
+  for (const path of [file, `${file}-wal`, `${file}-shm`, `${file}-journal`]) {
+    try {
+      if ((statSync(path).mode & 0o077) !== 0) chmodSync(path, 0o600);
+    } catch {
+      // absent: nothing to narrow
+    }
   }
 }
 

@@ -10,5 +10,6 @@ export const eventNameList = [
   'session.timeoutWarning',
   'upload.status',
   'audit.unavailable',
+  'audit.integrity',
   'launch.changed',
 ] as const;

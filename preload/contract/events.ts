@@ -1,6 +1,7 @@
 // Events main pushes to the renderer. Payloads carry no patient data.
 import { z } from 'zod';
 import { AuthState } from './ops/auth';
+import { AuditIntegrity } from './ops/audit';
 import { eventNameList } from './channels';
 
 export const events = {
@@ -11,6 +12,8 @@ export const events = {
   'session.timeoutWarning': z.object({ secondsRemaining: z.number().int().nonnegative() }),
   'upload.status': z.object({ uploadId: z.string(), state: z.string(), message: z.string().optional() }),
   'audit.unavailable': z.object({ message: z.string() }),
+  /** The chain check, a break, an acknowledgement or a clock skew changed what the screens should say. */
+  'audit.integrity': AuditIntegrity,
   /** A launch request changed what the screens should say: ask `launch.notice`. No patient data. */
   'launch.changed': z.object({}),
 } as const;

@@ -1,6 +1,7 @@
-// audit.*: searching and exporting the audit trail (issue 6). The dispatcher has already checked
-// the `audit.view` feature (B0011 or R0001, MSCA-IG-01); other roles never reach these handlers.
-import type { AuditReader } from '../../audit/sink';
+// audit.*: searching and exporting the audit trail (issue 6), and its integrity (issue 12). The
+// dispatcher has already checked the feature: `audit.view` (B0011 or R0001, MSCA-IG-01) to read,
+// `audit.acknowledgeBreak` (R0001 with B0011) to accept a chain break and reopen clinical use.
+import type { AuditIntegrityPort, AuditReader } from '../../audit/sink';
 import { entryNames } from '../../audit/review';
 import { placeBundle } from '../../audit/export-location';
 import type { Services } from '../../app/services';
@@ -78,8 +79,39 @@ export const auditShowExport = defineHandler({
   },
 });
 
+function integrityOf(services: Services): AuditIntegrityPort {
+  const integrity = services.audit.integrity;
+  if (!integrity) {
+    throw new AppError('AUDIT_UNAVAILABLE', 'The audit trail cannot be checked on this workstation.');
+  }
+  return integrity;
+}
+
+export const auditIntegrity = defineHandler({
+  operation: 'audit.integrity',
+  feature: 'audit.view',
+  handle: async (_input, { services }) => integrityOf(services).status(),
+});
+
+export const auditAcknowledgeBreak = defineHandler({
+  operation: 'audit.acknowledgeBreak',
+  feature: 'audit.acknowledgeBreak',
+  handle: async ({ breakId, note }, { services }) => {
+    const integrity = integrityOf(services);
+    const actor = services.session.actor();
+    if (!actor) throw new AppError('NOT_AUTHENTICATED', 'Sign in with your smartcard first.');
+    if (!integrity.status().breaks.some((b) => b.id === breakId)) {
+      throw new AppError('INVALID_INPUT', 'There is no such audit chain break on this workstation.');
+    }
+    // The acknowledgement is audited (with this actor) and witnessed before clinical use reopens.
+    return integrity.acknowledge(breakId, note, actor);
+  },
+});
+
 export const auditHandlers = {
   'audit.search': auditSearch,
   'audit.export': auditExport,
   'audit.showExport': auditShowExport,
+  'audit.integrity': auditIntegrity,
+  'audit.acknowledgeBreak': auditAcknowledgeBreak,
 } satisfies Partial<HandlerTable>;

@@ -173,6 +173,67 @@ export const auditReviewOperations = {
   }),
 } as const;
 
+/** A break in the audit chain, found at start-up, in the background check or against the witness. */
+export const AuditBreak = z.object({
+  id: z.string(),
+  detectedAt: z.string(),
+  foundBy: z.enum(['start-up', 'background']),
+  /** The first sequence that is missing, changed or cut off. */
+  sequence: z.number().int().nonnegative(),
+  reason: z.string(),
+  acknowledged: z.object({ by: z.string(), at: z.string() }).nullable(),
+});
+export type AuditBreak = z.infer<typeof AuditBreak>;
+
+/** The workstation clock as last checked (MSCA-AUD-06/07). */
+export const ClockStatus = z.object({
+  /** The operating system's time synchronisation at start-up (`unknown` where it cannot say). */
+  synchronised: z.enum(['yes', 'no', 'unknown']),
+  /** Local clock minus Spine's `Date` header, in seconds; null until Spine has answered. */
+  skewSeconds: z.number().nullable(),
+  checkedAt: z.string().nullable(),
+  limitSeconds: z.number().int().positive(),
+  withinLimit: z.boolean(),
+});
+export type ClockStatus = z.infer<typeof ClockStatus>;
+
+/** The audit trail's integrity as this workstation sees it (issue 12, finding 8). */
+export const AuditIntegrity = z.object({
+  state: z.enum(['checking', 'intact', 'broken']),
+  /** True while a break is unacknowledged: every clinical operation is refused. */
+  clinicalClosed: z.boolean(),
+  breaks: z.array(AuditBreak),
+  /** The start-up part: from the last good checkpoint to the head. */
+  startupCheck: z
+    .object({
+      fromSequence: z.number().int().nonnegative().nullable(),
+      toSequence: z.number().int(),
+      ms: z.number(),
+    })
+    .nullable(),
+  fullCheck: z.object({
+    state: z.enum(['pending', 'running', 'done']),
+    entries: z.number().int().nonnegative(),
+  }),
+  witness: z.object({
+    file: z.string(),
+    systemLog: z.enum(['journald', 'syslog', 'unavailable']),
+    lastCheckpoint: z.object({ sequence: z.number().int().nonnegative(), at: z.string() }).nullable(),
+    problems: z.array(z.string()),
+  }),
+  clock: ClockStatus,
+});
+export type AuditIntegrity = z.infer<typeof AuditIntegrity>;
+
+export const AuditAcknowledgeInput = z
+  .object({
+    breakId: z.string().min(1).max(100),
+    /** What the privacy officer found or did, kept in the audit entry. */
+    note: z.string().trim().min(1).max(500),
+  })
+  .strict();
+export type AuditAcknowledgeInput = z.input<typeof AuditAcknowledgeInput>;
+
 export const auditOperations = {
   'audit.search': defineOperation({
     summary: 'Search the audit trail by user, NHS number, message id, event type and date range.',
@@ -183,5 +244,15 @@ export const auditOperations = {
     summary: 'Write a signed export bundle (NDJSON FHIR AuditEvent, CSV, manifest) on this workstation.',
     input: AuditExportInput,
     output: AuditExportResult,
+  }),
+  'audit.integrity': defineOperation({
+    summary: 'The audit chain check, the witness, the workstation clock, and any break not yet acknowledged.',
+    input: z.object({}).strict(),
+    output: AuditIntegrity,
+  }),
+  'audit.acknowledgeBreak': defineOperation({
+    summary: 'A privacy officer (R0001 with B0011) acknowledges a chain break, reopening clinical functions.',
+    input: AuditAcknowledgeInput,
+    output: AuditIntegrity,
   }),
 } as const;

@@ -129,6 +129,31 @@ describe('openEncryptedDatabase', () => {
     );
   });
 
+  it('finding 7: creates the database and its WAL and SHM files 0600, and narrows files left 0644', () => {
+    const file = join(dir, 'private.db');
+    const previous = process.umask(0o022);
+    try {
+      const db = openEncryptedDatabase({
+        file,
+        key: randomBytes(32),
+        migrations: ['CREATE TABLE t (x TEXT)'],
+      });
+      db.prepare('INSERT INTO t VALUES (?)').run('x');
+      for (const path of [file, `${file}-wal`, `${file}-shm`]) {
+        expect((statSync(path).mode & 0o777).toString(8), path).toBe('600');
+      }
+      db.close();
+      const old = join(dir, 'old.db');
+      const key = randomBytes(32);
+      openEncryptedDatabase({ file: old, key, migrations: [] }).close();
+      chmodSync(old, 0o644);
+      openEncryptedDatabase({ file: old, key, migrations: [] }).close();
+      expect((statSync(old).mode & 0o777).toString(8)).toBe('600');
+    } finally {
+      process.umask(previous);
+    }
+  });
+
   it('refuses keys that are not 32 bytes', () => {
     expect(() =>
       openEncryptedDatabase({ file: join(dir, 'a.db'), key: randomBytes(16), migrations }),
