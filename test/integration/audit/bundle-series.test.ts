@@ -317,8 +317,8 @@ describe('filtered bundles', () => {
     const relinked = join(dir, `relinked-${bundles}`);
     cpSync(filtered, relinked, { recursive: true });
     const omitted = readFileSync(join(filtered, 'omitted.ndjson'), 'utf8').replace(
-      /"hash":"[0-9a-f]/,
-      '"hash":"f',
+      /"hash":"([0-9a-f])/,
+      (_, c: string) => `"hash":"${c === 'f' ? 'e' : 'f'}`,
     );
     writeFileSync(join(relinked, 'omitted.ndjson'), omitted);
     expect(await verifyBundle(relinked)).toMatchObject({

@@ -179,7 +179,7 @@ describe('finding 3: the export key and the witness live outside the audit datab
     expect(await entriesOfType(runtime, 'audit.key.new')).toHaveLength(1);
   });
 
-  it('finding 3: entries cut off the end are found at the next start-up, audited, and close clinical functions', async () => {
+  it('finding 3: HAZ-050 entries cut off the end are found at the next start-up, audited, and close clinical functions until a privacy officer acknowledges', async () => {
     const first = await start();
     await recordViews(first.trail, 10);
     await stop();
@@ -234,7 +234,7 @@ describe('finding 3: the export key and the witness live outside the audit datab
     expect(again.trail.integrity.status()).toMatchObject({ clinicalClosed: false, breaks: [] });
   });
 
-  it('finding 3: an unacknowledged break is found again at every start', async () => {
+  it('finding 3: HAZ-050 an unacknowledged break is found again at every start', async () => {
     const first = await start();
     await recordViews(first.trail, 5);
     await stop();
