@@ -6,7 +6,7 @@
 import { cpSync, existsSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import type { AuditExportResult } from '../../preload/contract';
-import { problemText, verifyBundle } from './verify';
+import { verifyForScreen } from './verify';
 
 /** The host's way of asking where to save and of showing a folder (Electron's dialog and shell). */
 export interface ExportLocation {
@@ -25,16 +25,9 @@ export async function placeBundle(
   // Why: never write into something that already exists; a bundle folder is created whole.
   const folder = existsSync(target) ? join(target, basename(result.folder)) : target;
   cpSync(result.folder, folder, { recursive: true, errorOnExist: true, force: false });
-  const verdict = await verifyBundle(folder, { trusted: [result.keyFingerprint, ...trusted] });
   return {
     ...result,
     folder,
-    verification: {
-      intact: verdict.intact,
-      trusted: verdict.trusted,
-      entries: verdict.entries,
-      signer: verdict.signer,
-      problems: verdict.problems.map(problemText),
-    },
+    verification: await verifyForScreen(folder, [result.keyFingerprint, ...trusted]),
   };
 }

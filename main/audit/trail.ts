@@ -27,7 +27,7 @@ import { keyFileStore, type AuditKeyStore } from './key-store';
 import type { ExportSummary } from './export';
 import { SIGNING_KEY_NAME, signingKeyFromSeed, type SigningKey } from './signing-key';
 import type { PendingEntry } from './store';
-import { problemText, verifyBundle } from './verify';
+import { verifyForScreen } from './verify';
 import { startAuditWorker, type AuditWorker, AuditWorkerError } from './worker-client';
 
 export interface AuditStatus {
@@ -278,9 +278,10 @@ export async function openAuditTrail(options: AuditTrailOptions): Promise<AuditT
         ?.checkpoint('export')
         .catch((error: unknown) => log.warn('export checkpoint failed', { error }));
       // The person exporting sees what a reviewer's verifier will say (issue 12).
-      const verdict = await verifyBundle(summary.folder, {
-        trusted: [summary.keyFingerprint, ...config.audit.trustedSigners],
-      });
+      const verification = await verifyForScreen(summary.folder, [
+        summary.keyFingerprint,
+        ...config.audit.trustedSigners,
+      ]);
       return {
         folder: summary.folder,
         kind: summary.kind,
@@ -288,13 +289,7 @@ export async function openAuditTrail(options: AuditTrailOptions): Promise<AuditT
         firstSequence: summary.firstSequence,
         lastSequence: summary.lastSequence,
         keyFingerprint: summary.keyFingerprint,
-        verification: {
-          intact: verdict.intact,
-          trusted: verdict.trusted,
-          entries: verdict.entries,
-          signer: verdict.signer,
-          problems: verdict.problems.map(problemText),
-        },
+        verification,
       };
     },
   };

@@ -29,7 +29,7 @@ import { createReadStream, readFileSync, statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import type { AuditExportFilter, AuditSigner } from '../../preload/contract';
+import type { AuditExportFilter, AuditExportResult, AuditSigner } from '../../preload/contract';
 import { chainHash, type AuditEntry } from './entry';
 import { fromAuditEvent } from './fhir';
 import type { ChunkResult, ChunkTask } from './verify-worker';
@@ -651,5 +651,20 @@ export async function verifySeries(
     firstSequence: sequences.length ? Math.min(...sequences.map((b) => b.firstSequence as number)) : null,
     lastSequence: sequences.length ? Math.max(...sequences.map((b) => b.lastSequence as number)) : null,
     problems,
+  };
+}
+
+/** The verifier's verdict in the contract's words, as the export screen shows it (issues 12, 13). */
+export async function verifyForScreen(
+  dir: string,
+  trusted: readonly string[],
+): Promise<AuditExportResult['verification']> {
+  const verdict = await verifyBundle(dir, { trusted: [...trusted] });
+  return {
+    intact: verdict.intact,
+    trusted: verdict.trusted,
+    entries: verdict.entries,
+    signer: verdict.signer,
+    problems: verdict.problems.map(problemText),
   };
 }

@@ -16,6 +16,22 @@ export async function searchNhsNumber(page: Page, digits: string): Promise<void>
   await page.getByRole('button', { name: 'Search', exact: true }).click();
 }
 
+/** Basic search (last name, gender, date of birth, and a postcode for roles that may use one). */
+export async function basicSearch(
+  page: Page,
+  details: { family: string; gender: string; born: readonly [string, string, string]; postcode?: string },
+): Promise<void> {
+  await page.getByRole('tab', { name: 'Basic search' }).click();
+  await page.getByLabel('Last name').fill(details.family);
+  await page.getByLabel('Gender').selectOption(details.gender);
+  const born = page.getByRole('group', { name: 'Date of birth' });
+  await born.getByLabel('Day').fill(details.born[0]);
+  await born.getByLabel('Month').fill(details.born[1]);
+  await born.getByLabel('Year').fill(details.born[2]);
+  if (details.postcode !== undefined) await page.getByLabel('Postcode').fill(details.postcode);
+  await page.getByRole('button', { name: 'Search', exact: true }).click();
+}
+
 export const banner = (page: Page) => page.getByRole('region', { name: 'Patient banner' });
 
 /** Answers "Access this patient's record" with permission to view for this visit. */

@@ -6,7 +6,12 @@
 import type { Page } from '@playwright/test';
 import { test, expect, openApp } from './fixtures';
 import { bannerText, removeCard, signIn, signOut } from './login-helper';
-import { banner, expectAccessible, searchNhsNumber } from './clinical-support';
+import {
+  banner,
+  basicSearch as searchByDetails,
+  expectAccessible,
+  searchNhsNumber,
+} from './clinical-support';
 
 /** Fills the basic search for Jane Elizabeth Fairbairn (pack patient 900 000 0009, LS6 2QT). */
 async function basicSearch(page: Page, postcode: string): Promise<void> {
@@ -15,15 +20,7 @@ async function basicSearch(page: Page, postcode: string): Promise<void> {
     .or(page.getByRole('button', { name: 'Find a patient' }))
     .first()
     .click();
-  await page.getByRole('tab', { name: 'Basic search' }).click();
-  await page.getByLabel('Last name').fill('Fairbairn');
-  await page.getByLabel('Gender').selectOption('female');
-  const born = page.getByRole('group', { name: 'Date of birth' });
-  await born.getByLabel('Day').fill('12');
-  await born.getByLabel('Month').fill('4');
-  await born.getByLabel('Year').fill('1968');
-  await page.getByLabel('Postcode').fill(postcode);
-  await page.getByRole('button', { name: 'Search', exact: true }).click();
+  await searchByDetails(page, { family: 'Fairbairn', gender: 'female', born: ['12', '4', '1968'], postcode });
 }
 
 /** Calls the bridge directly, as a tampered renderer would. */

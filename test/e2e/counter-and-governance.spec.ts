@@ -14,7 +14,7 @@ import type { Locator, Page } from '@playwright/test';
 import { verifyBundle } from '../../main/audit/verify';
 import { test, expect, openApp } from './fixtures';
 import { enterPasscode, insertCard, removeCard, signIn, signOut, trainingUsers } from './login-helper';
-import { accessWithPermission, banner, searchNhsNumber } from './clinical-support';
+import { accessWithPermission, banner, basicSearch, searchNhsNumber } from './clinical-support';
 
 /** axe with the WCAG 2.1 A/AA rules: no serious or critical violation on the whole page. */
 async function expectAccessible(page: Page): Promise<void> {
@@ -43,17 +43,6 @@ async function tabTo(page: Page, target: Locator): Promise<void> {
 }
 
 const rbac = (page: Page) => page.getByRole('region', { name: 'Signed-in user' });
-
-async function basicSearch(page: Page, family: string, gender: string, d: string, m: string, y: string) {
-  await page.getByRole('tab', { name: 'Basic search' }).click();
-  await page.getByLabel('Last name').fill(family);
-  await page.getByLabel('Gender').selectOption(gender);
-  const born = page.getByRole('group', { name: 'Date of birth' });
-  await born.getByLabel('Day').fill(d);
-  await born.getByLabel('Month').fill(m);
-  await born.getByLabel('Year').fill(y);
-  await page.getByRole('button', { name: 'Search', exact: true }).click();
-}
 
 test('HAZ-090 HAZ-091 HAZ-092 at the counter: errors at their fields, focus that follows, keyboard only, recently viewed, restricted and deceased patients', async ({
   page,
@@ -186,7 +175,7 @@ test('HAZ-090 HAZ-091 HAZ-092 at the counter: errors at their fields, focus that
 
   // HAZ-090 Restricted (S-flag): PDS returns no details; the banner shows what was searched,
   // labelled, and the warning is in plain words — no activity code, no emoji-only marker.
-  await basicSearch(page, 'Pennington', 'female', '17', '1', '2003');
+  await basicSearch(page, { family: 'Pennington', gender: 'female', born: ['17', '1', '2003'] });
   await expect(banner(page)).toContainText('PENNINGTON (as searched — not confirmed by PDS)', {
     timeout: 20_000,
   });
