@@ -15,6 +15,7 @@ import { TimeoutDialog } from './components/timeout-dialog';
 import { LoginFlow } from './features/login';
 import { Workspace } from './features/workspace';
 import { TrainingCardReader } from './features/training-reader';
+import { clearCopiedMedication } from './features/scr/copy-medication';
 import './styles/auth.css';
 
 /** How often keyboard/pointer activity is reported to main's idle timer, at most. */
@@ -51,6 +52,12 @@ export function App() {
     }
     focusMainHeading();
   }, [shellScreen]);
+
+  // A copied medication list must not outlive the session on the clipboard (issue 11, HAZ-013).
+  const ended = auth !== null && auth.stage !== 'role-selected';
+  useEffect(() => {
+    if (ended) void clearCopiedMedication();
+  }, [ended]);
 
   useEffect(() => {
     void invoke('app.info', {}).then((result) => {

@@ -54,7 +54,8 @@ export interface ClinicalService {
   closePatient(): Promise<boolean>;
   decideAccess(input: AccessDecisionParsed): Promise<AccessDecision>;
   getScr(nhsNumber: string): Promise<SummaryCareRecordView>;
-  recordPrint(nhsNumber: string): Promise<PrintStamp>;
+  /** Audits a print (or a copy of the medication list) with the sections chosen; the stamp pages carry. */
+  recordPrint(nhsNumber: string, what?: PrintRequest): Promise<PrintStamp>;
   getConsent(nhsNumber: string): Promise<ConsentView>;
   setConsent(nhsNumber: string, state: ConsentState): Promise<ConsentView>;
   validateGpSummary(nhsNumber: string, source: GpSummarySourceParsed): Promise<GpSummaryValidation>;
@@ -96,6 +97,13 @@ export interface ClinicalOptions {
   readonly gateway?: ClinicalGateway;
   readonly policy?: Partial<ClinicalPolicy>;
   readonly now?: () => Date;
+}
+
+/** What is printed or copied (issue 11): audited with the sections chosen. */
+export interface PrintRequest {
+  readonly purpose: 'print' | 'copy';
+  readonly sections: readonly string[];
+  readonly pages: number | null;
 }
 
 interface PatientContext {
@@ -546,7 +554,7 @@ export function createClinicalService(options: ClinicalOptions): ClinicalService
       return result;
     },
 
-    async recordPrint(typed) {
+    async recordPrint(typed, what = { purpose: 'print', sections: [], pages: null }) {
       requireOwner();
       const nhsNumber = normaliseNhsNumber(typed);
       const ctx = inContext(nhsNumber);
@@ -564,12 +572,17 @@ export function createClinicalService(options: ClinicalOptions): ClinicalService
         organisation: role ? `${role.organisationName} (ODS: ${role.odsCode})` : 'Not known',
         marking: 'OFFICIAL-SENSITIVE: PERSONAL',
       };
-      // MSCA-IG-04: printing personal data is labelled and audited before the page is produced.
+      // MSCA-IG-04: printing personal data is labelled and audited before the page is produced;
+      // a copy of the medication list leaves the app just the same, so it is audited the same way.
       await audit.record({
-        type: 'scr.print',
+        type: what.purpose === 'copy' ? 'scr.copy' : 'scr.print',
         outcome: 'success',
         nhsNumber,
-        detail: { marking: stamp.marking },
+        detail: {
+          marking: stamp.marking,
+          sections: [...what.sections],
+          ...(what.pages !== null ? { pages: what.pages } : {}),
+        },
       });
       return stamp;
     },

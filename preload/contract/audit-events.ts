@@ -27,6 +27,7 @@ const names: Readonly<Record<string, string>> = {
   'scr.access-decision': 'Access to SCR',
   'scr.view': 'Viewed SCR',
   'scr.print': 'Printed record',
+  'scr.copy': 'Copied medication list',
   'consent.view': 'Checked consent',
   'consent.set': 'Changed consent',
   'gpSummary.upload': 'Uploaded a GP Summary',

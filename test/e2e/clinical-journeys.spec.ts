@@ -87,6 +87,11 @@ test('a pharmacist finds a patient by NHS number, decides access and reads the S
   await expect(page.getByRole('heading', { name: 'Print preview' })).toBeVisible();
   await expect(page.locator('.app-print__marking')).toHaveText('OFFICIAL-SENSITIVE: PERSONAL');
   await expect(page.locator('.app-print__identifiers')).toContainText('NHS No. 900 000 0009');
+  // The print is audited when the user prints the chosen sections; then the foot names who printed.
+  await page.evaluate(() => {
+    window.print = () => undefined;
+  });
+  await page.getByRole('button', { name: /^Print \d+ pages?$/ }).click();
   await expect(page.locator('.app-print__footer')).toContainText(
     /Printed by PHARMACIST, Test, Pharmacist, Riverside Pharmacy \(ODS: FQ001\), on \d{2}-[A-Z][a-z]{2}-\d{4}/,
   );

@@ -18,6 +18,11 @@ export const scrHandlers = {
   'scr.print': defineHandler({
     operation: 'scr.print',
     feature: 'scr.view',
-    handle: (input, { services }) => services.clinical.recordPrint(input.nhsNumber),
+    handle: (input, { services }) =>
+      services.clinical.recordPrint(input.nhsNumber, {
+        purpose: input.purpose ?? 'print',
+        sections: input.sections ?? [],
+        pages: input.pages ?? null,
+      }),
   }),
 } satisfies Partial<HandlerTable>;

@@ -161,8 +161,19 @@ export const scrOperations = {
     output: SummaryCareRecordView,
   }),
   'scr.print': defineOperation({
-    summary: 'Record (audit) a print of the SCR on screen and return the stamp every printed page carries.',
-    input: z.object({ nhsNumber: NhsNumberInput }).strict(),
+    summary:
+      'Record (audit) a print of the SCR, or a copy of its medication list, and return the stamp every printed page carries.',
+    input: z
+      .object({
+        nhsNumber: NhsNumberInput,
+        /** A copy of the medication list to the clipboard is audited like a print (issue 11). */
+        purpose: z.enum(['print', 'copy']).optional(),
+        /** The sections chosen (their titles), for the audit trail. */
+        sections: z.array(z.string().max(200)).max(100).optional(),
+        /** Pages of the print as laid out, when known. */
+        pages: z.number().int().min(0).max(100_000).optional(),
+      })
+      .strict(),
     output: PrintStamp,
   }),
 } as const;

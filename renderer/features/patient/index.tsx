@@ -7,7 +7,6 @@ import type {
   AuthState,
   ContractError,
   Patient,
-  PrintStamp,
   SummaryCareRecordView,
 } from '../../../preload/contract';
 import { invoke } from '../../lib/api';
@@ -19,6 +18,7 @@ import { ConsentPanel } from '../consent';
 import { AccessDialog } from '../scr/access-dialog';
 import { ScrRecord } from '../scr/record';
 import { allergyCue, recordSections } from '../scr/sections';
+import { copyToClipboard, medicationListText } from '../scr/copy-medication';
 import { PrintView } from '../print';
 import { GpSummaryScreen } from '../gp-summary';
 
@@ -54,8 +54,9 @@ export function PatientScreen({
   const [asking, setAsking] = useState(askAccessFirst && state.features.includes('scr.view'));
   const [decision, setDecision] = useState<AccessDecision | null>(null);
   const [record, setRecord] = useState<RecordState>({ kind: 'none' });
-  const [stamp, setStamp] = useState<PrintStamp | null>(null);
-  const [printError, setPrintError] = useState<ContractError | null>(null);
+  const [printing, setPrinting] = useState(false);
+  const [copyError, setCopyError] = useState<ContractError | null>(null);
+  const [copied, setCopied] = useState(false);
   const [uploading, setUploading] = useState(false);
 
   useEffect(() => {
@@ -91,11 +92,25 @@ export function PatientScreen({
     }
   };
 
-  const print = async () => {
-    setPrintError(null);
-    const result = await invoke('scr.print', { nhsNumber: patient.nhsNumber });
-    if (result.ok) setStamp(result.value);
-    else setPrintError(result.error);
+  // Copy medication list (HAZ-001, HAZ-013): audited like a print BEFORE the text leaves the app.
+  const copyMedication = async (view: SummaryCareRecordView) => {
+    setCopyError(null);
+    setCopied(false);
+    const sections = recordSections(view).filter(
+      (section) => section.category === 'acute-medication' || section.category === 'repeat-medication',
+    );
+    const result = await invoke('scr.print', {
+      nhsNumber: patient.nhsNumber,
+      purpose: 'copy',
+      sections: sections.map((section) => section.title),
+    });
+    if (!result.ok) return setCopyError(result.error);
+    try {
+      await copyToClipboard(medicationListText(patient, sections));
+      setCopied(true);
+    } catch {
+      setCopyError({ code: 'INTERNAL_ERROR', message: 'The clipboard could not be used. Try again.' });
+    }
   };
 
   // The allergy cue beside the banner once the record is open, in words (HAZ-011).
@@ -104,8 +119,8 @@ export function PatientScreen({
     [record],
   );
 
-  if (stamp && record.kind === 'shown') {
-    return <PrintView patient={patient} record={record.record} stamp={stamp} onBack={() => setStamp(null)} />;
+  if (printing && record.kind === 'shown') {
+    return <PrintView patient={patient} record={record.record} onBack={() => setPrinting(false)} />;
   }
 
   return (
@@ -213,22 +228,36 @@ export function PatientScreen({
         ) : null}
         {record.kind === 'shown' ? (
           <>
-            {printError ? (
+            {copyError ? (
               <div className="nhsuk-error-summary" role="alert">
-                <h2 className="nhsuk-error-summary__title">The record was not printed</h2>
-                <p>{printError.message}</p>
+                <h2 className="nhsuk-error-summary__title">The medication list was not copied</h2>
+                <p>{copyError.message}</p>
               </div>
             ) : null}
             <ScrRecord
               record={record.record}
               actions={
-                <button
-                  type="button"
-                  className="nhsuk-button nhsuk-button--secondary app-button--small"
-                  onClick={() => void print()}
-                >
-                  Print
-                </button>
+                <>
+                  <button
+                    type="button"
+                    className="nhsuk-button nhsuk-button--secondary app-button--small"
+                    onClick={() => void copyMedication(record.record)}
+                  >
+                    Copy medication list
+                  </button>
+                  <button
+                    type="button"
+                    className="nhsuk-button nhsuk-button--secondary app-button--small"
+                    onClick={() => setPrinting(true)}
+                  >
+                    Print
+                  </button>
+                  <span role="status" className="app-scr__copied">
+                    {copied
+                      ? 'Medication list copied, headed by the patient’s name, date of birth and NHS number'
+                      : ''}
+                  </span>
+                </>
               }
             />
           </>

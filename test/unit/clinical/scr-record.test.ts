@@ -7,9 +7,10 @@ import { renderToStaticMarkup } from 'react-dom/server';
 import { parseXml } from '../../../main/hl7/xml';
 import { readGpSummary } from '../../../main/hl7/scr';
 import { toRecord } from '../../../main/clinical/hl7-gateway';
-import type { SummaryCareRecordView } from '../../../preload/contract';
+import type { Patient, SummaryCareRecordView } from '../../../preload/contract';
 import { ScrRecord, retrievedWhen } from '../../../renderer/features/scr/record';
 import { allergyCue, recordSections } from '../../../renderer/features/scr/sections';
+import { medicationListText } from '../../../renderer/features/scr/copy-medication';
 import { loadPack } from '../../spine-sandbox/patients';
 import { gpSummaryXml } from '../../spine-sandbox/gp-summary';
 
@@ -139,5 +140,33 @@ describe('HAZ-008 wide tables stay readable', () => {
     );
     expect(tables).toBeGreaterThan(3);
     expect(blocks?.length).toBe(tables);
+  });
+});
+
+describe('HAZ-001 a copied medication list names its patient', () => {
+  it('HAZ-001 is headed by name, date of birth and NHS number, one line per current medicine', () => {
+    const patient: Patient = {
+      nhsNumber: '9000000009',
+      name: { family: 'FAIRBAIRN', given: ['Jane'], title: 'Mrs', preferred: null },
+      birthDate: '1968-04-12',
+      deathDate: null,
+      gender: 'female',
+      restricted: false,
+      addresses: [],
+      contacts: [],
+      gp: null,
+      warnings: [],
+    };
+    const lines = medicationListText(patient, recordSections(view()), new Date('2026-12-03T14:32:00')).split(
+      '\n',
+    );
+    expect(lines[0]).toBe('FAIRBAIRN, Jane (Mrs) · Born 12-Apr-1968 · NHS No. 900 000 0009');
+    expect(lines).toContain(
+      'Amoxicillin 500mg capsules — One capsule three times a day for 7 days — 21 capsule — Prescribed: 15-Feb-2025',
+    );
+    expect(lines).toContain(
+      'Amlodipine 5mg tablets — One tablet once a day — 28 tablet — Last Issued: 01-Sep-2025',
+    );
+    expect(lines.join('\n')).not.toMatch(/penicillin|Immunosuppressed/i);
   });
 });

@@ -261,6 +261,31 @@ describe('access decision and the SCR', () => {
     });
     expect(h.audited().at(-1)?.type).toBe('scr.print');
   });
+
+  it('HAZ-001 HAZ-013 audits a print with the sections chosen, and a medication-list copy like a print', async () => {
+    const h = harness();
+    h.signIn('u1', pharmacist);
+    await h.service.search(byNumber('9000000009'));
+    await h.service.decideAccess(permission());
+    await h.service.recordPrint('9000000009', {
+      purpose: 'print',
+      sections: ['Allergies', 'Acute medication'],
+      pages: 2,
+    });
+    expect(h.audited().at(-1)).toMatchObject({
+      type: 'scr.print',
+      detail: { sections: ['Allergies', 'Acute medication'], pages: 2 },
+    });
+    await h.service.recordPrint('9000000009', {
+      purpose: 'copy',
+      sections: ['Repeat medication'],
+      pages: null,
+    });
+    expect(h.audited().at(-1)).toMatchObject({
+      type: 'scr.copy',
+      detail: { sections: ['Repeat medication'] },
+    });
+  });
 });
 
 describe('merged records', () => {
