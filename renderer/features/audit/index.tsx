@@ -20,6 +20,7 @@ import { formatDayInput, parseHumanDate, presetRange } from '../../lib/human-dat
 import { ErrorSummary, Problem, errorFor, type FieldError } from '../../components/error-summary';
 import { CheckboxField, FormField, describedBy } from '../../components/form-field';
 import { EntriesTable } from './entries-table';
+import { IntegrityAlert } from './integrity-alert';
 import { ReviewQueue } from './review-queue';
 
 const PAGE_SIZE = 25;
@@ -143,7 +144,7 @@ function ExportOutcome({
   );
 }
 
-export function AuditScreen() {
+export function AuditScreen({ canAcknowledge = false }: { readonly canAcknowledge?: boolean }) {
   const [criteria, setCriteria] = useState<Criteria>(emptyCriteria);
   const [applied, setApplied] = useState<Query>({ hideTechnical: true });
   const [page, setPage] = useState(1);
@@ -264,6 +265,7 @@ export function AuditScreen() {
   return (
     <section aria-labelledby="audit-heading" className="app-audit">
       <h1 id="audit-heading">Audit trail</h1>
+      <IntegrityAlert canAcknowledge={canAcknowledge} />
       <ErrorSummary errors={fieldErrors} />
       <Problem title="There is a problem" error={error} autoFocus />
       <ReviewQueue onAllAccess={allAccess} refreshKey={refreshKey} />

@@ -13,6 +13,7 @@ import type { SearchedDetails } from '../search/searched';
 import { PatientScreen } from '../patient';
 import { UploadsList } from '../gp-summary/uploads';
 import { AuditScreen } from '../audit';
+import { ClinicalClosedNotice } from '../audit/integrity-alert';
 import { EstateScreen } from '../estate';
 import { Problem } from '../../components/error-summary';
 import { RecentlyViewed, remember, type RecentPatient } from './recently-viewed';
@@ -143,6 +144,7 @@ export function Workspace({ state }: WorkspaceProps) {
         </p>
       </nav>
       <main className="nhsuk-width-container app-page" id="maincontent" tabIndex={-1}>
+        {locked || view.kind === 'audit' ? null : <ClinicalClosedNotice canRead={can('audit.view')} />}
         {locked ? null : <LaunchInWorkspace onOpened={onLaunched} />}
         {view.kind === 'search' ? (
           can('patients.search') ? (
@@ -190,7 +192,7 @@ export function Workspace({ state }: WorkspaceProps) {
             <UploadsList />
           </section>
         ) : null}
-        {view.kind === 'audit' ? <AuditScreen /> : null}
+        {view.kind === 'audit' ? <AuditScreen canAcknowledge={can('audit.acknowledgeBreak')} /> : null}
         {view.kind === 'estate' ? <EstateScreen /> : null}
       </main>
     </div>
