@@ -131,7 +131,7 @@ const damaged = fc
     return out;
   });
 
-describe('the saxes and fast-xml-parser readers', () => {
+describe('HAZ-015 the saxes and fast-xml-parser readers', () => {
   it('build the same tree from every well-formed document', () => {
     let both = 0;
     fc.assert(
@@ -168,7 +168,7 @@ describe('the saxes and fast-xml-parser readers', () => {
   });
 });
 
-describe('the small-message reader keeps the same locks', () => {
+describe('HAZ-015 the small-message reader keeps the same locks', () => {
   it('refuses a DOCTYPE itself, even when called without the check in front of it', () => {
     expect(() => readSmallXml('<!DOCTYPE a [<!ENTITY x "y">]><a>&x;</a>')).toThrow(
       /DOCTYPE declarations are not allowed/,
