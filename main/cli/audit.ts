@@ -3,6 +3,7 @@
 //          [--user U] [--nhs-number N] [--event-type T] [--message-id M]   (any of these: filtered)
 //   verify DIR... [--trust FINGERPRINT]...  (needs no database and no key)
 //   seed --db FILE --key-file KEY --entries N [--workstation ID]   (training mode only)
+//   rotate-key --db FILE --key-file KEY [--signing-key-file FILE] [--witness-dir DIR] [--workstation ID]
 //   ingest|query|health|purge …   the estate audit store (main/cli/estate.ts, issue 16)
 // verify exit codes: 0 intact and signer trusted; 1 anything invalid (a bundle, or the series'
 // continuity); 2 usage or operational error; 3 intact but signer not trusted.
@@ -10,14 +11,15 @@ import { dirname, join } from 'node:path';
 import { hostname, userInfo } from 'node:os';
 import { loadToolConfig } from '../config/sources';
 import type { AppConfig } from '../config/schema';
-import { readKeyFile, readOrCreateKeyFile } from '../../native/sqlite';
+import { readKeyFile, readOrCreateKeyFile, replaceKeyFile } from '../../native/sqlite';
 import type { AuditExportFilter } from '../../preload/contract';
 import { canonicalJson, localOffset } from '../audit/entry';
 import { exportBundle } from '../audit/export';
 import { seedEntries } from '../audit/seed';
-import { SIGNING_KEY_NAME, signingKeyFromSeed } from '../audit/signing-key';
-import { AuditStore } from '../audit/store';
+import { SIGNING_KEY_NAME, signingKeyFromSeed, type SigningKey } from '../audit/signing-key';
+import { AuditStore, type PendingEntry } from '../audit/store';
 import { problemText, verifyBundle, verifySeries, type BundleVerification } from '../audit/verify';
+import { Witness, detectSystemLog, signCheckpoint, witnessDirFor } from '../audit/witness';
 import { ESTATE_USAGE, EstateUsageError, estateCommands } from './estate';
 
 const USAGE = `usage:
@@ -25,6 +27,7 @@ const USAGE = `usage:
                     [--user U] [--nhs-number N] [--event-type T] [--message-id M] [--workstation ID]
   smsp audit verify DIR... [--trust FINGERPRINT]...
   smsp audit seed --db FILE --key-file KEY --entries N [--workstation ID]
+  smsp audit rotate-key --db FILE --key-file KEY [--signing-key-file FILE] [--witness-dir DIR] [--workstation ID]
 ${ESTATE_USAGE}`;
 
 class UsageError extends Error {}
@@ -90,6 +93,47 @@ function signingKeyFile(options: Map<string, string>, keyFile: string): string {
   return options.get('signing-key-file') ?? join(dirname(keyFile), `${SIGNING_KEY_NAME}.key`);
 }
 
+/** The signing key in `file` (the seed is wiped once the key object holds it). */
+function signingKeyIn(file: string, create: boolean): SigningKey {
+  const seed = create ? readOrCreateKeyFile(file) : readKeyFile(file);
+  try {
+    return signingKeyFromSeed(seed);
+  } finally {
+    seed.fill(0);
+  }
+}
+
+/** An audit entry written by this tool (no signed-in user: the OS user is in the detail). */
+function toolEntry(type: string, workstation: string, detail: Record<string, unknown>): PendingEntry {
+  const now = new Date();
+  return {
+    at: now.toISOString(),
+    tzOffset: localOffset(now),
+    type,
+    outcome: 'info',
+    userUuid: null,
+    displayName: null,
+    roleProfileId: null,
+    jobRole: null,
+    odsCode: null,
+    workstation,
+    asid: null,
+    nhsNumber: null,
+    interactionId: null,
+    messageId: null,
+    correlationId: null,
+    accessReason: null,
+    accessReasonText: null,
+    detail: canonicalJson({ via: 'cli', osUser: userInfo().username, ...detail }),
+  };
+}
+
+/** The witness the app writes for this database: `--witness-dir`, the administrator's, or beside the audit folder. */
+function witnessFor(options: Map<string, string>, db: string): Witness {
+  const dir = options.get('witness-dir') ?? witnessDirFor(dirname(db), adminConfig().audit.witnessDir);
+  return new Witness(dir, detectSystemLog());
+}
+
 async function runExport(args: string[]): Promise<number> {
   const { options, positional } = parse(args, [
     'db',
@@ -116,45 +160,15 @@ async function runExport(args: string[]): Promise<number> {
     ...(options.has('message-id') ? { messageId: options.get('message-id') } : {}),
   };
   const keyFile = required(options, 'key-file');
-  const seed = readOrCreateKeyFile(signingKeyFile(options, keyFile));
-  const signingKey = signingKeyFromSeed(seed);
-  seed.fill(0);
+  const signingKey = signingKeyIn(signingKeyFile(options, keyFile), true);
   const key = readKeyFile(keyFile);
   const store = AuditStore.open(db, key);
   key.fill(0);
   try {
     // Training: several workstations' trails on one machine, each exported under its own id.
     const workstation = options.get('workstation') ?? adminConfig().workstation ?? hostname();
-    const now = new Date();
     // The export is an audited event like any other, committed before the bundle is written.
-    store.append([
-      {
-        at: now.toISOString(),
-        tzOffset: localOffset(now),
-        type: 'audit.export',
-        outcome: 'info',
-        userUuid: null,
-        displayName: null,
-        roleProfileId: null,
-        jobRole: null,
-        odsCode: null,
-        workstation,
-        asid: null,
-        nhsNumber: null,
-        interactionId: null,
-        messageId: null,
-        correlationId: null,
-        accessReason: null,
-        accessReasonText: null,
-        detail: canonicalJson({
-          via: 'cli',
-          osUser: userInfo().username,
-          from: from ?? null,
-          to: to ?? null,
-          filter,
-        }),
-      },
-    ]);
+    store.append([toolEntry('audit.export', workstation, { from: from ?? null, to: to ?? null, filter })]);
     const summary = exportBundle(store, {
       dir: out,
       range: { from, to },
@@ -252,12 +266,63 @@ async function runSeed(args: string[]): Promise<number> {
   }
 }
 
+/**
+ * A new export signing key (issue 12): the old key hands over to the new one in the witness
+ * (`key-rotated`, signed by the old key) and the new key takes over (`key-new`, signed by it),
+ * both at the chain head after an audit entry naming both keys. Old bundles keep verifying with
+ * the old fingerprint on the trust list; the old private key is gone.
+ */
+async function runRotateKey(args: string[]): Promise<number> {
+  const { options, positional } = parse(args, [
+    'db',
+    'key-file',
+    'signing-key-file',
+    'witness-dir',
+    'workstation',
+  ]);
+  if (positional.length > 0) throw new UsageError(`unexpected ${positional.join(' ')}`);
+  const db = required(options, 'db');
+  const keyFile = required(options, 'key-file');
+  const file = signingKeyFile(options, keyFile);
+  // Why no create: rotating a key that does not exist would silently start a trust list afresh.
+  const old = signingKeyIn(file, false);
+  const key = readKeyFile(keyFile);
+  const store = AuditStore.open(db, key);
+  key.fill(0);
+  try {
+    const workstation = options.get('workstation') ?? adminConfig().workstation ?? hostname();
+    const witness = witnessFor(options, db);
+    const seed = replaceKeyFile(file);
+    const next = signingKeyFromSeed(seed);
+    seed.fill(0);
+    store.append([
+      toolEntry('audit.key.rotated', workstation, {
+        previousKeyId: old.keyId,
+        previousFingerprint: old.fingerprint,
+        keyId: next.keyId,
+        fingerprint: next.fingerprint,
+      }),
+    ]);
+    const head = store.chainHead();
+    const at = { sequence: head.sequence, chainHead: head.hash, workstation };
+    witness.append(signCheckpoint({ kind: 'key-rotated', ...at, nextKeyId: next.keyId }, old));
+    witness.append(signCheckpoint({ kind: 'key-new', ...at, previousKeyId: old.keyId }, next));
+    process.stdout.write(
+      `rotated signing key: old ${old.fingerprint} (key ${old.keyId}) new ${next.fingerprint} (key ${next.keyId})\n`,
+    );
+    return 0;
+  } finally {
+    store.close();
+  }
+}
+
 export async function run(args: string[]): Promise<number> {
   const [command, ...rest] = args;
   try {
     if (command === 'export') return await runExport(rest);
     if (command === 'verify') return await runVerify(rest);
     if (command === 'seed') return await runSeed(rest);
+    if (command === 'rotate-key') return await runRotateKey(rest);
     const estate = command ? estateCommands[command] : undefined;
     if (estate) return await estate(rest, adminConfig());
     throw new UsageError(command ? `unknown command ${command}` : 'missing command');

@@ -17,6 +17,7 @@ export {
   readKeyFile,
   createKeyFile,
   readOrCreateKeyFile,
+  replaceKeyFile,
   KeyFileError,
   type KeyFileErrorCode,
 } from './key-file';

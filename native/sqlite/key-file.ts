@@ -2,7 +2,17 @@
 // written as 64 hex digits, owner-only permissions checked on every read. The Electron app wraps
 // its key with safeStorage instead (main/electron/key-store.ts).
 import { randomBytes } from 'node:crypto';
-import { closeSync, constants, fsyncSync, openSync, readFileSync, statSync, writeSync } from 'node:fs';
+import {
+  closeSync,
+  constants,
+  fsyncSync,
+  openSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeSync,
+} from 'node:fs';
 import { KEY_BYTES } from './database';
 
 export type KeyFileErrorCode = 'KEY_FILE_MISSING' | 'KEY_FILE_PERMISSIONS' | 'KEY_FILE_INVALID';
@@ -57,6 +67,20 @@ export function createKeyFile(file: string): Buffer {
   } finally {
     closeSync(fd);
   }
+  return key;
+}
+
+/**
+ * Replaces an existing key file with a new random key (a signing-key rotation; never a database
+ * key, which would lock the database for ever). Written to a 0600 sibling and renamed over the
+ * old file, so a crash leaves either the old key or the new one, never half of one.
+ */
+export function replaceKeyFile(file: string): Buffer {
+  readKeyFile(file).fill(0); // the file must exist and be owner-only before it is replaced
+  const next = `${file}.new`;
+  rmSync(next, { force: true });
+  const key = createKeyFile(next);
+  renameSync(next, file);
   return key;
 }
 

@@ -5,11 +5,20 @@
 // went backwards leaves no gap.
 import { spawnSync } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openEncryptedDatabase } from '../../../native/sqlite';
+import { openEncryptedDatabase, readOrCreateKeyFile } from '../../../native/sqlite';
 import { GENESIS_HASH, seal, type AuditEntry } from '../../../main/audit/entry';
 import { exportBundle } from '../../../main/audit/export';
 import { fromAuditEvent, toAuditEvent } from '../../../main/audit/fhir';
@@ -18,6 +27,7 @@ import { seedEntries } from '../../../main/audit/seed';
 import { signingKeyFromSeed, type SigningKey } from '../../../main/audit/signing-key';
 import { AuditStore, auditMigrations, rowValues, type PendingEntry } from '../../../main/audit/store';
 import { verifyBundle, verifySeries } from '../../../main/audit/verify';
+import { WITNESS_FILE, readWitness } from '../../../main/audit/witness';
 
 const root = resolve(import.meta.dirname, '..', '..', '..');
 const dir = mkdtempSync(join(tmpdir(), 'smsp-series-'));
@@ -356,5 +366,80 @@ describe('finding 5: exports select by sequence, not by clock order', () => {
     } finally {
       store.close();
     }
+  });
+});
+
+describe('issue 12: smsp audit rotate-key', () => {
+  const rot = join(dir, 'rotation');
+  const db = join(rot, 'audit.db');
+  const keyFile = join(rot, 'audit.key');
+  const witnessDir = join(dir, 'rotation-witness');
+  const common = ['--db', db, '--key-file', keyFile, '--workstation', 'PHARM-01'];
+  const exportCli = (name: string) => {
+    const out = join(dir, name);
+    const result = smsp(['export', ...common, '--out', out]);
+    expect(result.code).toBe(0);
+    const folder = /to (\S+)\n/.exec(result.out)?.[1] as string;
+    return { folder, fingerprint: /key fingerprint: ([0-9a-f]{64})/.exec(result.out)?.[1] as string };
+  };
+
+  it('a new key: witnessed as handed over and taken over, audited, the next manifest names it; the series verifies across the rotation only when both keys are trusted', () => {
+    mkdirSync(rot, { recursive: true });
+    const key = readOrCreateKeyFile(keyFile);
+    const store = AuditStore.open(db, key);
+    store.append(pending(20));
+    store.close();
+
+    // Nothing to rotate yet: refused, and no key is created behind the user's back.
+    expect(smsp(['rotate-key', ...common, '--witness-dir', witnessDir]).code).toBe(2);
+    expect(existsSync(join(rot, 'audit-signing.key'))).toBe(false);
+
+    const before = exportCli('rotation-1');
+    const rotated = smsp(['rotate-key', ...common, '--witness-dir', witnessDir]);
+    expect(rotated.code).toBe(0);
+    const line =
+      /^rotated signing key: old ([0-9a-f]{64}) \(key ([0-9a-f]{16})\) new ([0-9a-f]{64}) \(key ([0-9a-f]{16})\)\n$/.exec(
+        rotated.out,
+      );
+    expect(line?.[1]).toBe(before.fingerprint);
+    const newFingerprint = line?.[3] as string;
+    expect(newFingerprint).not.toBe(before.fingerprint);
+    expect(statSync(join(rot, 'audit-signing.key')).mode & 0o777).toBe(0o600);
+
+    // The witness: the old key hands over (signed by it), the new key takes over (signed by it).
+    const { checkpoints, problems } = readWitness(join(witnessDir, WITNESS_FILE));
+    expect(problems).toEqual([]);
+    expect(checkpoints.map((c) => [c.kind, c.keyId, c.nextKeyId ?? c.previousKeyId])).toEqual([
+      ['key-rotated', line?.[2], line?.[4]],
+      ['key-new', line?.[4], line?.[2]],
+    ]);
+    // …at the chain head, which holds the audit entry naming both keys.
+    expect(checkpoints[0]?.sequence).toBe(22);
+
+    const after = exportCli('rotation-2');
+    expect(after.fingerprint).toBe(newFingerprint);
+    expect(readManifest(after.folder).keyId).toBe(line?.[4]);
+    const entries = readLines(after.folder).map((l) => fromAuditEvent(JSON.parse(l)));
+    const rotation = entries.find((e) => e.type === 'audit.key.rotated');
+    expect(JSON.parse(rotation?.detail ?? '{}')).toMatchObject({
+      previousFingerprint: before.fingerprint,
+      fingerprint: newFingerprint,
+    });
+
+    const both = smsp([
+      'verify',
+      before.folder,
+      after.folder,
+      '--trust',
+      before.fingerprint,
+      '--trust',
+      newFingerprint,
+    ]);
+    expect(both.code).toBe(0);
+    expect(both.out).toContain('continuity: unbroken: seq 1..23 in 2 bundles');
+    const oldOnly = smsp(['verify', before.folder, after.folder, '--trust', before.fingerprint]);
+    expect(oldOnly.code).toBe(3);
+    expect(oldOnly.out).toContain(`${before.folder}: valid: 21 entries`);
+    expect(oldOnly.out).toContain(`${after.folder}: signature intact, signer not trusted: 23 entries`);
   });
 });
