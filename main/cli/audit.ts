@@ -4,6 +4,8 @@
 //   verify DIR... [--trust FINGERPRINT]...  (needs no database and no key)
 //   seed --db FILE --key-file KEY --entries N [--workstation ID]   (training mode only)
 //   rotate-key --db FILE --key-file KEY [--signing-key-file FILE] [--witness-dir DIR] [--workstation ID]
+// export and rotate-key write signed checkpoints to the witness (`--witness-dir`, else as the app),
+// and refuse to (exit 1) when the chain no longer matches the witness's last checkpoint.
 //   ingest|query|health|purge …   the estate audit store (main/cli/estate.ts, issue 16)
 // verify exit codes: 0 intact and signer trusted; 1 anything invalid (a bundle, or the series'
 // continuity); 2 usage or operational error; 3 intact but signer not trusted.
@@ -25,6 +27,7 @@ import { ESTATE_USAGE, EstateUsageError, estateCommands } from './estate';
 const USAGE = `usage:
   smsp audit export --db FILE --key-file KEY --out DIR [--signing-key-file FILE] [--from ISO] [--to ISO]
                     [--user U] [--nhs-number N] [--event-type T] [--message-id M] [--workstation ID]
+                    [--witness-dir DIR]
   smsp audit verify DIR... [--trust FINGERPRINT]...
   smsp audit seed --db FILE --key-file KEY --entries N [--workstation ID]
   smsp audit rotate-key --db FILE --key-file KEY [--signing-key-file FILE] [--witness-dir DIR] [--workstation ID]
@@ -134,6 +137,21 @@ function witnessFor(options: Map<string, string>, db: string): Witness {
   return new Witness(dir, detectSystemLog());
 }
 
+/**
+ * Why a new checkpoint must not be written now, or null. A checkpoint is the baseline the next
+ * start-up checks from: written over a chain that no longer matches the last one, it would bless
+ * the change (the app writes none while a break is unacknowledged, and neither does this tool).
+ */
+function witnessRefusal(store: AuditStore, witness: Witness): string | null {
+  const last = witness.read().checkpoints.at(-1);
+  if (!last) return null;
+  const from = { sequence: last.sequence, hash: last.chainHead };
+  const found = store.checkAgainst(from) ?? store.checkSegment(from, Number.MAX_SAFE_INTEGER).bad;
+  return found
+    ? `the audit chain does not match the witness at seq ${found.sequence}: ${found.reason}`
+    : null;
+}
+
 async function runExport(args: string[]): Promise<number> {
   const { options, positional } = parse(args, [
     'db',
@@ -147,6 +165,7 @@ async function runExport(args: string[]): Promise<number> {
     'event-type',
     'message-id',
     'workstation',
+    'witness-dir',
   ]);
   if (positional.length > 0) throw new UsageError(`unexpected ${positional.join(' ')}`);
   const db = required(options, 'db');
@@ -182,6 +201,20 @@ async function runExport(args: string[]): Promise<number> {
     const left = summary.kind === 'filtered' ? `, ${summary.omitted} left out by the filter` : '';
     process.stdout.write(
       `exported ${summary.entries} entries (${range}${left}) to ${summary.folder}\nkey fingerprint: ${summary.keyFingerprint}\n`,
+    );
+    // Like the app: every export leaves a signed checkpoint of the head outside the database.
+    const witness = witnessFor(options, db);
+    const refused = witnessRefusal(store, witness);
+    if (refused) {
+      process.stderr.write(`audit export: no witness checkpoint written: ${refused}\n`);
+      return 1;
+    }
+    const head = store.chainHead();
+    witness.append(
+      signCheckpoint(
+        { kind: 'export', sequence: head.sequence, chainHead: head.hash, workstation },
+        signingKey,
+      ),
     );
     return 0;
   } finally {
@@ -292,6 +325,13 @@ async function runRotateKey(args: string[]): Promise<number> {
   try {
     const workstation = options.get('workstation') ?? adminConfig().workstation ?? hostname();
     const witness = witnessFor(options, db);
+    const refused = witnessRefusal(store, witness);
+    if (refused) {
+      process.stderr.write(
+        `audit rotate-key: refused: ${refused}; a privacy officer acknowledges the break in the app first\n`,
+      );
+      return 1;
+    }
     const seed = replaceKeyFile(file);
     const next = signingKeyFromSeed(seed);
     seed.fill(0);

@@ -406,15 +406,16 @@ describe('issue 12: smsp audit rotate-key', () => {
     expect(newFingerprint).not.toBe(before.fingerprint);
     expect(statSync(join(rot, 'audit-signing.key')).mode & 0o777).toBe(0o600);
 
-    // The witness: the old key hands over (signed by it), the new key takes over (signed by it).
+    // The witness: the first export's checkpoint (issue 12: the CLI writes one like the app),
+    // then the old key hands over (signed by it) and the new key takes over (signed by it)…
     const { checkpoints, problems } = readWitness(join(witnessDir, WITNESS_FILE));
     expect(problems).toEqual([]);
-    expect(checkpoints.map((c) => [c.kind, c.keyId, c.nextKeyId ?? c.previousKeyId])).toEqual([
-      ['key-rotated', line?.[2], line?.[4]],
-      ['key-new', line?.[4], line?.[2]],
+    expect(checkpoints.map((c) => [c.kind, c.sequence, c.keyId, c.nextKeyId ?? c.previousKeyId])).toEqual([
+      ['export', 21, line?.[2], undefined],
+      ['key-rotated', 22, line?.[2], line?.[4]],
+      ['key-new', 22, line?.[4], line?.[2]],
     ]);
     // …at the chain head, which holds the audit entry naming both keys.
-    expect(checkpoints[0]?.sequence).toBe(22);
 
     const after = exportCli('rotation-2');
     expect(after.fingerprint).toBe(newFingerprint);
@@ -441,5 +442,32 @@ describe('issue 12: smsp audit rotate-key', () => {
     expect(oldOnly.code).toBe(3);
     expect(oldOnly.out).toContain(`${before.folder}: valid: 21 entries`);
     expect(oldOnly.out).toContain(`${after.folder}: signature intact, signer not trusted: 23 entries`);
+    const last = readWitness(join(witnessDir, WITNESS_FILE)).checkpoints.at(-1);
+    expect([last?.kind, last?.sequence, last?.keyId]).toEqual(['export', 23, line?.[4]]);
+  });
+
+  it('finding 3: with entries cut off behind the witness, the CLI writes no new baseline over them and does not rotate', () => {
+    const raw = openEncryptedDatabase({
+      file: db,
+      key: readOrCreateKeyFile(keyFile),
+      migrations: auditMigrations,
+    });
+    raw.exec('DROP TRIGGER audit_entry_no_delete');
+    raw.exec('DELETE FROM audit_entry WHERE sequence > 21');
+    raw.close();
+    const witnessed = () => readFileSync(join(witnessDir, WITNESS_FILE), 'utf8');
+    const before = witnessed();
+    const seed = readFileSync(join(rot, 'audit-signing.key'));
+
+    const exported = smsp(['export', ...common, '--out', join(dir, 'rotation-3')]);
+    expect(exported.code).toBe(1);
+    expect(exported.err).toMatch(
+      /no witness checkpoint written: .*cut off: the witness saw seq 23, the database ends at seq 22/,
+    );
+    const rotated = smsp(['rotate-key', ...common, '--witness-dir', witnessDir]);
+    expect(rotated.code).toBe(1);
+    expect(rotated.err).toMatch(/rotate-key: refused: .*a privacy officer acknowledges the break/);
+    expect(witnessed()).toBe(before);
+    expect(readFileSync(join(rot, 'audit-signing.key'))).toEqual(seed);
   });
 });

@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { verifyBundle } from '../../../main/audit/verify';
+import { WITNESS_FILE, readWitness } from '../../../main/audit/witness';
 
 const root = resolve(import.meta.dirname, '..', '..', '..');
 const dir = mkdtempSync(join(tmpdir(), 'smsp-audit-cli-'));
@@ -42,9 +43,13 @@ describe('smsp audit', () => {
     expect(seeded).toMatchObject({ code: 0, out: 'seeded 500 entries; chain head seq 500\n' });
     expect(statSync(key).mode & 0o777).toBe(0o600);
     const out = join(dir, 'bundle');
-    const exported = smsp(['export', '--db', db, '--key-file', key, '--out', out], {
-      workstation: 'PHARM-01',
-    });
+    const witnessDir = join(dir, 'witness');
+    const exported = smsp(
+      ['export', '--db', db, '--key-file', key, '--out', out, '--witness-dir', witnessDir],
+      {
+        workstation: 'PHARM-01',
+      },
+    );
     expect(exported.code).toBe(0);
     // The export records itself first: 500 seeded + 1.
     expect(exported.out).toMatch(/^exported 501 entries \(seq 1\.\.501\)/);
@@ -54,5 +59,10 @@ describe('smsp audit', () => {
       trusted: true,
       entries: 501,
     });
+    // Like the app, the export leaves a signed checkpoint of the head outside the database.
+    const { checkpoints } = readWitness(join(witnessDir, WITNESS_FILE));
+    expect(checkpoints.map((c) => [c.kind, c.sequence, c.workstation])).toEqual([
+      ['export', 501, 'PHARM-01'],
+    ]);
   });
 });
