@@ -8,9 +8,11 @@ import { join } from 'node:path';
 import AxeBuilder from '@axe-core/playwright';
 import type { Page } from '@playwright/test';
 import { AuditStore } from '../../main/audit/store';
+import { signingKeyFromSeed } from '../../main/audit/signing-key';
 import { verifyBundle } from '../../main/audit/verify';
+import { WITNESS_FILE, signCheckpoint } from '../../main/audit/witness';
 import { test, expect, openApp } from './fixtures';
-import { enterPasscode, insertCard, signIn, signOut, trainingUsers } from './login-helper';
+import { enterPasscode, insertCard, removeCard, signIn, signOut, trainingUsers } from './login-helper';
 
 async function expectAccessible(page: Page): Promise<void> {
   const result = await new AxeBuilder({ page }).analyze();
@@ -111,5 +113,69 @@ test.describe('when the audit store cannot be written', () => {
       return bridge.invoke('patients.search', { mode: 'nhs-number', nhsNumber: '9000000009' });
     });
     expect(search).toMatchObject({ ok: false });
+  });
+});
+
+test.describe('when the audit chain is broken at start-up', () => {
+  // The witness outside the database saw the chain reach seq 1000; this workstation's trail is
+  // far shorter, so the start-up check finds entries cut off (issue 12) and closes clinical use.
+  const adminDir = mkdtempSync(join(tmpdir(), 'smsp-e2e-break-'));
+  const witnessDir = join(adminDir, 'witness');
+  mkdirSync(witnessDir, { mode: 0o700 });
+  const witnessKey = signingKeyFromSeed(randomBytes(32));
+  const seen = signCheckpoint(
+    { kind: 'periodic', sequence: 1000, chainHead: 'a'.repeat(64), workstation: 'PHARM-01' },
+    witnessKey,
+  );
+  writeFileSync(join(witnessDir, WITNESS_FILE), `${JSON.stringify(seen)}\n`, { mode: 0o600 });
+  const adminFile = join(adminDir, 'config.json');
+  writeFileSync(adminFile, JSON.stringify({ audit: { witnessDir } }));
+  test.use({ appEnv: { SMSP_ADMIN_CONFIG: adminFile } });
+  test.afterAll(() => rmSync(adminDir, { recursive: true, force: true }));
+
+  test('HAZ-060 the workspace says clinical functions are closed; the privacy officer acknowledges with a note and they reopen', async ({
+    page,
+    app,
+    shot,
+  }) => {
+    await openApp(page, app);
+    await signIn(page, 'PHARMACIST');
+    await expect(page.getByRole('alert').filter({ hasText: 'Clinical functions closed' })).toContainText(
+      "Clinical functions are closed: the audit trail needs a privacy officer's check",
+    );
+    await signOut(page);
+    await removeCard(page);
+    await expect(page.getByLabel('Passcode')).toHaveCount(0, { timeout: 15_000 });
+
+    await signIn(page, 'GOVERNANCE');
+    await nav(page).getByRole('button', { name: 'Audit trail' }).click();
+    const alert = page.getByRole('alert').filter({ hasText: 'failed its integrity check' });
+    await expect(alert).toContainText(
+      /The audit trail failed its integrity check at entry \d+ — clinical functions are closed until a privacy officer acknowledges it/,
+    );
+    await expect(alert).toContainText('the witness saw seq 1000');
+    await shot(page, 'audit-chain-break');
+    await alert.getByRole('button', { name: 'Acknowledge' }).click();
+    await expect(alert).toContainText('Enter what you checked or did about the break');
+    await alert
+      .getByLabel(/What you checked or did/)
+      .fill('Witness from a restored image; trail checked, INC-42');
+    await alert.getByRole('button', { name: 'Acknowledge' }).click();
+    await expect(page.getByRole('status').filter({ hasText: 'acknowledged' })).toContainText(
+      'Clinical functions are open again',
+    );
+    await expect(page.getByText('The audit trail failed its integrity check')).toHaveCount(0);
+    // The break and its acknowledgement are in the trail, in words.
+    const table = page.getByRole('table', { name: 'Audit entries, newest first' });
+    await page.getByRole('button', { name: 'Search', exact: true }).click();
+    await expect(table).toContainText('Acknowledged an audit trail break');
+    await expect(table).toContainText('Audit trail failed its integrity check');
+    await signOut(page);
+    await removeCard(page);
+    await expect(page.getByLabel('Passcode')).toHaveCount(0, { timeout: 15_000 });
+
+    await signIn(page, 'PHARMACIST');
+    await expect(nav(page).getByRole('button', { name: 'Find a patient' })).toBeVisible();
+    await expect(page.getByText('Clinical functions closed')).toHaveCount(0);
   });
 });

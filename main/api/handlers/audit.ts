@@ -93,6 +93,16 @@ export const auditIntegrity = defineHandler({
   handle: async (_input, { services }) => integrityOf(services).status(),
 });
 
+// Why no feature: every signed-in user's clinical requests are refused while closed, and the
+// refusal says so anyway; the workspace notice needs the same one bit before the first refusal.
+export const auditClinicalClosed = defineHandler({
+  operation: 'audit.clinicalClosed',
+  feature: null,
+  handle: async (_input, { services }) => ({
+    closed: services.audit.integrity?.status().clinicalClosed ?? false,
+  }),
+});
+
 export const auditAcknowledgeBreak = defineHandler({
   operation: 'audit.acknowledgeBreak',
   feature: 'audit.acknowledgeBreak',
@@ -113,5 +123,6 @@ export const auditHandlers = {
   'audit.export': auditExport,
   'audit.showExport': auditShowExport,
   'audit.integrity': auditIntegrity,
+  'audit.clinicalClosed': auditClinicalClosed,
   'audit.acknowledgeBreak': auditAcknowledgeBreak,
 } satisfies Partial<HandlerTable>;

@@ -250,6 +250,12 @@ export const auditOperations = {
     input: z.object({}).strict(),
     output: AuditIntegrity,
   }),
+  'audit.clinicalClosed': defineOperation({
+    summary:
+      'Whether clinical functions are closed by an unacknowledged audit chain break (any user: the workspace notice).',
+    input: z.object({}).strict(),
+    output: z.object({ closed: z.boolean() }),
+  }),
   'audit.acknowledgeBreak': defineOperation({
     summary: 'A privacy officer (R0001 with B0011) acknowledges a chain break, reopening clinical functions.',
     input: AuditAcknowledgeInput,

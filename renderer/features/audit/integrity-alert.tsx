@@ -32,11 +32,10 @@ export function acknowledgeNoteProblem(note: string): string | null {
   return null;
 }
 
-/** The integrity status from main: read once when mounted (when allowed), then kept by the event. */
-export function useAuditIntegrity(canRead: boolean): [AuditIntegrity | null, (next: AuditIntegrity) => void] {
+/** The integrity status from main: read once when mounted, then kept by the event. */
+function useAuditIntegrity(): [AuditIntegrity | null, (next: AuditIntegrity) => void] {
   const [status, setStatus] = useState<AuditIntegrity | null>(null);
   useEffect(() => {
-    if (!canRead) return undefined;
     let live = true;
     void invoke('audit.integrity', {}).then((result) => {
       if (live && result.ok) setStatus(result.value);
@@ -44,7 +43,7 @@ export function useAuditIntegrity(canRead: boolean): [AuditIntegrity | null, (ne
     return () => {
       live = false;
     };
-  }, [canRead]);
+  }, []);
   const onEvent = useCallback((next: AuditIntegrity) => setStatus(next), []);
   useEvent('audit.integrity', onEvent);
   return [status, setStatus];
@@ -108,7 +107,7 @@ function AcknowledgeForm({
 
 /** The alert at the top of the audit screen. */
 export function IntegrityAlert({ canAcknowledge }: { readonly canAcknowledge: boolean }) {
-  const [status, setStatus] = useAuditIntegrity(true);
+  const [status, setStatus] = useAuditIntegrity();
   return <IntegrityAlertView status={status} canAcknowledge={canAcknowledge} onChange={setStatus} />;
 }
 
@@ -160,14 +159,25 @@ export function IntegrityAlertView({ status, canAcknowledge, onChange }: Integri
   );
 }
 
-/** The short notice on the workspace while clinical functions are closed. */
-export function ClinicalClosedNotice({ canRead }: { readonly canRead: boolean }) {
-  const [status] = useAuditIntegrity(canRead);
-  return <ClinicalClosedNoticeView status={status} />;
+/** The short notice on the workspace while clinical functions are closed (asked on mount, then the event). */
+export function ClinicalClosedNotice() {
+  const [closed, setClosed] = useState(false);
+  useEffect(() => {
+    let live = true;
+    void invoke('audit.clinicalClosed', {}).then((result) => {
+      if (live && result.ok) setClosed(result.value.closed);
+    });
+    return () => {
+      live = false;
+    };
+  }, []);
+  const onEvent = useCallback((next: AuditIntegrity) => setClosed(next.clinicalClosed), []);
+  useEvent('audit.integrity', onEvent);
+  return <ClinicalClosedNoticeView closed={closed} />;
 }
 
-export function ClinicalClosedNoticeView({ status }: { readonly status: AuditIntegrity | null }) {
-  if (!status?.clinicalClosed) return null;
+export function ClinicalClosedNoticeView({ closed }: { readonly closed: boolean }) {
+  if (!closed) return null;
   return (
     <div className="nhsuk-warning-callout" role="alert">
       <h2 className="nhsuk-warning-callout__label">

@@ -144,7 +144,7 @@ export function Workspace({ state }: WorkspaceProps) {
         </p>
       </nav>
       <main className="nhsuk-width-container app-page" id="maincontent" tabIndex={-1}>
-        {locked || view.kind === 'audit' ? null : <ClinicalClosedNotice canRead={can('audit.view')} />}
+        {locked || view.kind === 'audit' ? null : <ClinicalClosedNotice />}
         {locked ? null : <LaunchInWorkspace onOpened={onLaunched} />}
         {view.kind === 'search' ? (
           can('patients.search') ? (
