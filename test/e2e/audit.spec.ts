@@ -45,11 +45,15 @@ test('the governance lead searches the trail and exports a bundle that verifies 
   await page.getByLabel('Event', { exact: true }).selectOption({ label: 'Signing in and out, locking' });
   await page.getByRole('button', { name: 'Search', exact: true }).click();
   await expect(page.getByRole('heading', { name: /entr(y|ies) — page 1/ })).toBeVisible();
-  const types = await table.locator('tbody tr td:nth-child(2)').allTextContents();
-  expect(types.length).toBeGreaterThan(0);
-  expect(types.every((t) => /^(Signed in|Chose a role|Signed out|Session ended|Smartcard)/.test(t))).toBe(
-    true,
-  );
+  // The heading of the first search is already on screen, so wait for the new rows themselves: a
+  // read straight after the click could still see the unfiltered page.
+  const signInEvent = /^(Signed in|Chose a role|Signed out|Session ended|Smartcard)/;
+  await expect
+    .poll(async () => {
+      const types = await table.locator('tbody tr td:nth-child(2)').allTextContents();
+      return types.length > 0 && types.every((t) => signInEvent.test(t));
+    })
+    .toBe(true);
 
   await page.getByLabel('NHS number').fill('123');
   await page.getByRole('button', { name: 'Search', exact: true }).click();
