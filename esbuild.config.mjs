@@ -2,6 +2,8 @@
 // Native packages and electron stay external: they are loaded from node_modules (asarUnpack in packaging).
 import { build } from 'esbuild';
 import { readFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { pathToFileURL } from 'node:url';
 
 const pkg = JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 'utf8'));
 const external = ['electron', 'pkcs11js', 'better-sqlite3-multiple-ciphers', 'better-sqlite3'];
@@ -29,7 +31,37 @@ export const nodeEntries = [
   ['main/audit/store-worker.ts', 'dist/host/audit-worker.cjs', 'cjs'],
 ];
 
+/**
+ * The training launcher's code (test/tools, the Spine sandbox, the virtual cards) finds its data
+ * files beside its own source with `import.meta`. In one CommonJS bundle that would be empty, so
+ * each file's `import.meta.url` and `import.meta.dirname` become the source file's own location.
+ * The bundle is rebuilt by every `npm start` and never packaged.
+ */
+const sourceLocation = {
+  name: 'source-location',
+  setup(pluginBuild) {
+    pluginBuild.onLoad({ filter: /\.ts$/ }, (args) => {
+      const text = readFileSync(args.path, 'utf8');
+      if (!text.includes('import.meta')) return undefined;
+      return {
+        loader: 'ts',
+        contents: text
+          .replaceAll('import.meta.dirname', JSON.stringify(dirname(args.path)))
+          .replaceAll('import.meta.url', JSON.stringify(pathToFileURL(args.path).href)),
+      };
+    });
+  },
+};
+
 await Promise.all([
+  // `npm start`'s launcher as one file (issue 15, start-up: loading it through tsx cost ~0.45 s).
+  build({
+    ...common,
+    entryPoints: ['test/tools/start.ts'],
+    outfile: 'dist/tools/start.cjs',
+    format: 'cjs',
+    plugins: [sourceLocation],
+  }),
   ...nodeEntries.map(([entry, outfile, format]) =>
     build({
       ...common,

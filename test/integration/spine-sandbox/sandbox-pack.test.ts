@@ -1,8 +1,8 @@
 // SMSP_SANDBOX_PACK (issue 11): `smsp sandbox` and `npm start` serve another patient pack, whose
 // documents may bring their own presentation text; a pack that cannot be used stops start-up with
 // a non-zero exit and one line naming the file and the problem.
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -110,4 +110,61 @@ describe('HAZ-012 a training pack can feed any document through the whole path',
     expect(start.status).toBe(2);
     expect(start.stderr.trim().split('\n')).toEqual([`scr-desktop: ${file}: invalid NHS number 9000000008`]);
   });
+
+  // `npm start` runs the launcher as one built file (dist/tools/start.cjs, issue 15); its sandbox
+  // and cards find their data files beside their source, which the bundle must keep.
+  const bundle = join(root, 'dist', 'tools', 'start.cjs');
+  it.skipIf(!existsSync(bundle))(
+    'HAZ-012 the built launcher serves the built-in pack and refuses an invalid one like the source',
+    async () => {
+      const { file } = packWith((pack) => (pack.patients[0]!['nhsNumber'] = '9000000008'));
+      const refused = spawnSync(
+        process.execPath,
+        [bundle, '--headless', '--data-dir', mkdtempSync(join(tmpdir(), 'smsp-start-'))],
+        {
+          cwd: root,
+          env: { ...process.env, SMSP_SANDBOX_PACK: file, CI: '1' },
+          encoding: 'utf8',
+          timeout: 60_000,
+        },
+      );
+      expect(refused.status).toBe(2);
+      expect(refused.stderr.trim().split('\n')).toEqual([
+        `scr-desktop: ${file}: invalid NHS number 9000000008`,
+      ]);
+
+      const env: NodeJS.ProcessEnv = { ...process.env, CI: '1' };
+      delete env['SMSP_SANDBOX_PACK'];
+      const child = spawn(
+        process.execPath,
+        [bundle, '--headless', '--ready-json', '--data-dir', mkdtempSync(join(tmpdir(), 'smsp-start-'))],
+        { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'], detached: true },
+      );
+      try {
+        const line = await new Promise<string>((resolveLine, reject) => {
+          let out = '';
+          let err = '';
+          const timer = setTimeout(() => reject(new Error(`not ready in 60 s: ${err}`)), 60_000);
+          child.stderr.on('data', (chunk: Buffer) => (err += chunk.toString()));
+          child.stdout.on('data', (chunk: Buffer) => {
+            out += chunk.toString();
+            if (out.includes('\n')) {
+              clearTimeout(timer);
+              resolveLine(out.split('\n')[0] ?? '');
+            }
+          });
+          child.once('exit', (code) => {
+            clearTimeout(timer);
+            reject(new Error(`the launcher stopped (exit ${code}): ${err}`));
+          });
+        });
+        const ready = JSON.parse(line) as { sandbox: string; launchUrl: string };
+        expect(ready.launchUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/#launch=/);
+        expect(ready.sandbox).toMatch(/^https:\/\/127\.0\.0\.1:\d+$/);
+      } finally {
+        process.kill(-child.pid!, 'SIGTERM');
+      }
+    },
+    90_000,
+  );
 });
