@@ -8,6 +8,9 @@
 //    audit database, node_modules, Chromium) are dropped from the page cache (`dd iflag=nocache`
 //    per file) and with a new Chromium profile;
 //  - warm: the launches after it, same data folder and profile.
+// As `npm start` does where it opens Chromium, the browser is launched as soon as the launcher has
+// opened its doorway (test/tools/doorway.ts), alongside the sandbox, cards and host starting; the
+// doorway sends it on to the host once the host is ready.
 // Each stage's cost is listed (medians): the launcher's own start, the training set-up (Spine
 // sandbox, cards), the host process (module loading, configuration, services with the audit
 // store, listening), Chromium's launch, the page to the misuse warning painted, and the
@@ -146,31 +149,67 @@ function stop(child: ChildProcess): Promise<void> {
   });
 }
 
+/** The launcher's stdout, line by line, in order (bounded wait for each). */
+function lineReader(child: ChildProcess, stderr: () => string): () => Promise<string> {
+  const queued: string[] = [];
+  const waiting: ((line: string) => void)[] = [];
+  let ended: Error | null = null;
+  const failures: ((error: Error) => void)[] = [];
+  createInterface({ input: child.stdout! }).on('line', (line) => {
+    const next = waiting.shift();
+    failures.shift();
+    if (next) next(line);
+    else queued.push(line);
+  });
+  child.once('exit', (code) => {
+    ended = new Error(`the launcher stopped (exit ${code}):\n${stderr()}`);
+    for (const fail of failures.splice(0)) fail(ended);
+    waiting.length = 0;
+  });
+  return () => {
+    const line = queued.shift();
+    if (line !== undefined) return Promise.resolve(line);
+    if (ended) return Promise.reject(ended);
+    return new Promise<string>((resolveLine, reject) => {
+      const timer = setTimeout(
+        () => reject(new Error(`the launcher said nothing for 60 s:\n${stderr()}`)),
+        60_000,
+      );
+      waiting.push((value) => {
+        clearTimeout(timer);
+        resolveLine(value);
+      });
+      failures.push((error) => {
+        clearTimeout(timer);
+        reject(error);
+      });
+    });
+  };
+}
+
+/**
+ * One launch as `npm start` makes it where it opens Chromium: the launcher opens its doorway at
+ * once (--door-json prints it; `npm start` opens its own Chromium there), the browser is launched
+ * and sent to the doorway straight away, and the doorway sends it on when the host is ready.
+ */
 async function launchOnce(dataDir: string, profileDir: string): Promise<Launch> {
   const started = performance.now();
   const launcher = spawn(
     process.execPath,
-    ['dist/tools/start.cjs', '--headless', '--ready-json', '--data-dir', dataDir],
+    ['dist/tools/start.cjs', '--headless', '--door-json', '--ready-json', '--data-dir', dataDir],
     { cwd: root, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, CI: '1' }, detached: true },
   );
   let stderr = '';
   launcher.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const nextLine = lineReader(launcher, () => stderr);
   try {
-    const ready = await new Promise<LauncherReady>((resolveReady, reject) => {
-      const timer = setTimeout(
-        () => reject(new Error(`the launcher was not ready in 60 s:\n${stderr}`)),
-        60_000,
-      );
-      createInterface({ input: launcher.stdout! }).once('line', (line) => {
-        clearTimeout(timer);
-        resolveReady(JSON.parse(line) as LauncherReady);
-      });
-      launcher.once('exit', (code) => {
-        clearTimeout(timer);
-        reject(new Error(`the launcher stopped (exit ${code}):\n${stderr}`));
-      });
-    });
-    const launcherReady = performance.now() - started;
+    const door = (JSON.parse(await nextLine()) as { door: string }).door;
+    const doorOpen = performance.now() - started;
+    const readyLine = nextLine().then((line) => ({
+      ready: JSON.parse(line) as LauncherReady,
+      at: performance.now() - started,
+    }));
+    readyLine.catch(() => undefined);
     const browser = await chromium.launchPersistentContext(profileDir, {
       executablePath: chromiumPath,
       args: chromiumArgs,
@@ -180,7 +219,7 @@ async function launchOnce(dataDir: string, profileDir: string): Promise<Launch> 
     try {
       const browserUp = performance.now() - started;
       const page = browser.pages()[0] ?? (await browser.newPage());
-      await page.goto(ready.launchUrl);
+      await page.goto(door, { timeout: 60_000 });
       const accept = page.getByRole('button', { name: 'I understand' });
       await accept.waitFor({ state: 'visible', timeout: 30_000 });
       if (!(await page.getByRole('heading', { name: /Authorised use only/ }).isVisible()))
@@ -191,6 +230,7 @@ async function launchOnce(dataDir: string, profileDir: string): Promise<Launch> 
       await page.getByRole('heading', { name: 'Insert or tap your smartcard' }).waitFor({ state: 'visible' });
       await painted(page);
       const signIn = performance.now() - started;
+      const { ready, at: launcherReady } = await readyLine;
       const t = ready.timings ?? {};
       const stages: Record<string, number> = {};
       let previous = 0;
@@ -199,8 +239,10 @@ async function launchOnce(dataDir: string, profileDir: string): Promise<Launch> 
         previous = at;
       }
       stages['launcher: ready line read'] = launcherReady - previous;
-      stages['Chromium launch'] = browserUp - launcherReady;
-      stages['page to misuse warning painted'] = warning - browserUp;
+      stages['Chromium launch (from the doorway, alongside)'] = browserUp - doorOpen;
+      const bothUp = Math.max(browserUp, launcherReady);
+      stages['Chromium waited for the host'] = Math.max(0, launcherReady - browserUp);
+      stages['page to misuse warning painted'] = warning - bothUp;
       stages['acknowledged to sign-in painted'] = signIn - warning;
       return { stages, total: signIn };
     } finally {

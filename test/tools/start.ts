@@ -4,27 +4,41 @@
 // in Chromium as an app window — or, under CI or with no display, prints the URL. It always says
 // which it did and why.
 //
+// Where it opens Chromium, it opens it first, on a one-use loopback doorway (doorway.ts) that sends
+// the browser on to the host once the host is ready: the browser's launch overlaps the sandbox's,
+// the cards' and the host's start (issue 15, start-up).
+//
 // Flags: --headless (never open a window), --ready-json (print one JSON line when ready, for
-// tests), --data-dir DIR (workstation state; default .smsp/training).
+// tests), --door-json (open the doorway without a browser and print {"door": URL} first, for the
+// start-up bench, which opens it in its own Chromium), --data-dir DIR (workstation state; default
+// .smsp/training).
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, openSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { prepareTraining } from './training';
 import { findElectron } from './electron-binary';
+import { openDoorway, type Doorway } from './doorway';
 
 interface LaunchArgs {
   headless: boolean;
   readyJson: boolean;
+  doorJson: boolean;
   dataDir: string;
 }
 
 function parseArgs(argv: readonly string[]): LaunchArgs {
-  const args: LaunchArgs = { headless: false, readyJson: false, dataDir: resolve('.smsp', 'training') };
+  const args: LaunchArgs = {
+    headless: false,
+    readyJson: false,
+    doorJson: false,
+    dataDir: resolve('.smsp', 'training'),
+  };
   for (let i = 0; i < argv.length; i += 1) {
     const flag = argv[i];
     if (flag === '--headless') args.headless = true;
     else if (flag === '--ready-json') args.readyJson = true;
+    else if (flag === '--door-json') args.doorJson = true;
     else if (flag === '--data-dir' && argv[i + 1]) args.dataDir = resolve(argv[(i += 1)] ?? '');
     else throw new Error(`Unknown argument ${flag}`);
   }
@@ -84,23 +98,69 @@ function offerFreshAddresses(host: ChildProcess): void {
   createInterface({ input: process.stdin }).on('line', () => host.stdin?.write('launch-url\n'));
 }
 
+/** Everything this launcher started; stopped with it, whatever way it stops. */
+const children: ChildProcess[] = [];
+
+/** Why no window is opened, or null when Chromium will be. */
+function noWindowBecause(args: LaunchArgs): string | null {
+  if (args.headless) return '--headless';
+  if (process.env['CI']) return 'CI is set';
+  if (!(process.env['DISPLAY'] || process.env['WAYLAND_DISPLAY'])) return 'no display';
+  return null;
+}
+
+const chromiumPath = (): string | undefined =>
+  ['/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome'].find((path) =>
+    existsSync(path),
+  );
+
+/** Chromium as an app window on `url` (the doorway); its output goes to the data folder's log. */
+function openBrowser(chromium: string, url: string, dataDir: string): ChildProcess {
+  // Chromium will not start its sandbox as root (e.g. a fresh VM's only account); only then is it turned off.
+  const rootOnly = process.getuid?.() === 0 ? ['--no-sandbox'] : [];
+  if (rootOnly.length > 0)
+    say('running as root, so Chromium runs without its sandbox; run as a normal user to keep it.');
+  const browserLog = openSync(join(dataDir, 'chromium.log'), 'a');
+  return spawn(
+    chromium,
+    [...chromiumFlags, ...rootOnly, `--user-data-dir=${join(dataDir, 'chromium')}`, `--app=${url}`],
+    { stdio: ['ignore', browserLog, browserLog] },
+  );
+}
+
 async function main(): Promise<void> {
   // Start-up stages in ms since this process started, printed with --ready-json (startup bench).
   const timings: Record<string, number> = { 'modules loaded': performance.now() };
   const args = parseArgs(process.argv.slice(2));
   mkdirSync(args.dataDir, { recursive: true, mode: 0o700 });
-  const children: ChildProcess[] = [];
-  const training = await prepareTraining(args.dataDir, say);
-  timings['training set-up (sandbox, cards)'] = performance.now();
+  let doorway: Doorway | null = null;
+  let training: Awaited<ReturnType<typeof prepareTraining>> | null = null;
   const stop = async (code = 0) => {
     for (const child of children) child.kill('SIGTERM');
-    await training.close();
+    await doorway?.close();
+    await training?.close();
     process.exit(code);
   };
   process.once('SIGINT', () => void stop());
   process.once('SIGTERM', () => void stop());
 
   const electron = findElectron();
+  const noWindow = noWindowBecause(args);
+  const chromium = 'path' in electron || noWindow ? undefined : chromiumPath();
+  // The browser starts first, on the doorway, and waits there while everything else starts.
+  if (chromium || args.doorJson) {
+    doorway = await openDoorway();
+    if (args.doorJson) process.stdout.write(`${JSON.stringify({ door: doorway.url })}\n`);
+    if (chromium) {
+      const browser = openBrowser(chromium, doorway.url, args.dataDir);
+      children.push(browser);
+      browser.on('exit', () => void stop(0));
+    }
+  }
+
+  training = await prepareTraining(args.dataDir, say);
+  timings['training set-up (sandbox, cards)'] = performance.now();
+
   if ('path' in electron && !args.headless) {
     say('opening the Electron window (training mode).');
     const child = spawn(electron.path, ['.'], {
@@ -146,51 +206,27 @@ async function main(): Promise<void> {
   const why = 'path' in electron ? 'headless was asked for' : electron.missing;
   for (const [stage, at] of Object.entries(ready.timings ?? {})) timings[`host: ${stage}`] = hostSpawned + at;
   timings['host ready'] = performance.now();
+  doorway?.open(ready.launchUrl);
   if (args.readyJson)
     process.stdout.write(
       JSON.stringify({ url: ready.url, launchUrl: ready.launchUrl, sandbox: training.sandboxUrl, timings }) +
         '\n',
     );
-  const display = process.env['DISPLAY'] || process.env['WAYLAND_DISPLAY'];
-  if (args.headless || process.env['CI'] || !display) {
-    say(`started the test host instead of Electron because ${why}.`);
-    say(
-      `no window was opened (${args.headless ? '--headless' : process.env['CI'] ? 'CI is set' : 'no display'}). Open this address in Chromium:`,
-    );
-    say(ready.launchUrl);
+  if (chromium) {
+    say(`started the test host because ${why}; opened it in Chromium as an app window.`);
     offerFreshAddresses(host);
     return;
   }
-  const chromium = ['/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome'].find((path) =>
-    existsSync(path),
-  );
-  if (!chromium) {
-    say(
-      `started the test host because ${why}, but found no Chromium to open it in. Open: ${ready.launchUrl}`,
-    );
-    return;
-  }
-  say(`started the test host because ${why}; opening it in Chromium as an app window.`);
-  // Chromium will not start its sandbox as root (e.g. a fresh VM's only account); only then is it turned off.
-  const rootOnly = process.getuid?.() === 0 ? ['--no-sandbox'] : [];
-  if (rootOnly.length > 0)
-    say('running as root, so Chromium runs without its sandbox; run as a normal user to keep it.');
-  const browserLog = openSync(join(args.dataDir, 'chromium.log'), 'a');
-  const browser = spawn(
-    chromium,
-    [
-      ...chromiumFlags,
-      ...rootOnly,
-      `--user-data-dir=${join(args.dataDir, 'chromium')}`,
-      `--app=${ready.launchUrl}`,
-    ],
-    { stdio: ['ignore', browserLog, browserLog] },
-  );
-  children.push(browser);
-  browser.on('exit', () => void stop(0));
+  say(`started the test host instead of Electron because ${why}.`);
+  if (noWindow) say(`no window was opened (${noWindow}). Open this address in Chromium:`);
+  else say('found no Chromium to open it in. Open this address in a browser:');
+  say(ready.launchUrl);
+  offerFreshAddresses(host);
 }
 
 main().catch((error: unknown) => {
   say(error instanceof Error ? error.message : String(error));
+  // The browser may already be open on the doorway: it goes too.
+  for (const child of children) child.kill('SIGTERM');
   process.exit(2);
 });
