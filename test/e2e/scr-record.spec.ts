@@ -273,3 +273,23 @@ test('HAZ-001 HAZ-014 only the record prints, every A4 page marked and identifie
     await page.getByRole('button', { name: 'Back to the record' }).click();
   }
 });
+
+test('HAZ-001 HAZ-013 the copied medication list names its patient and is cleared from the clipboard on lock', async ({
+  page,
+  app,
+}) => {
+  test.setTimeout(120_000);
+  await page.context().grantPermissions(['clipboard-read', 'clipboard-write']);
+  await openApp(page, app);
+  await signIn(page, 'PHARMACIST');
+  await openRecord(page, '9000000009');
+  await page.getByRole('button', { name: 'Copy medication list' }).click();
+  const clipboard = () => page.evaluate(() => navigator.clipboard.readText());
+  // HAZ-001: a paste into the wrong patient's record shows whose list it is.
+  await expect.poll(clipboard).toContain('NHS No. 900 000 0009');
+  expect(await clipboard()).toContain('Current medication from the Summary Care Record');
+  // HAZ-013: the next person at the workstation cannot paste this patient's medicines.
+  await page.getByRole('button', { name: 'Lock screen' }).click();
+  await expect(page.getByRole('heading', { name: /locked/i }).first()).toBeVisible();
+  await expect.poll(clipboard).toBe('');
+});
