@@ -318,12 +318,27 @@ test('a GP practice user changes consent after a confirmation naming the patient
   await searchNhsNumber(page, '9990000166');
   await page.getByRole('button', { name: 'Upload a GP Summary' }).click();
   await page.getByRole('button', { name: 'Check summary' }).click();
-  await expect(page.getByRole('alert')).toContainText('The summary is empty');
+  // The NHS error pattern (issue 13): a summary that takes focus and links to the field in error.
+  const summary = page.getByRole('alert').filter({ hasText: 'Fix these before sending' });
+  await expect(summary).toContainText('The summary is empty');
+  await expect(summary).toBeFocused();
   await page.getByRole('button', { name: 'Add allergy' }).click();
   await page.getByLabel('Allergy 1').fill('Allergy to penicillin');
   await page.getByLabel('Reaction 1').fill('Rash');
   await page.getByRole('button', { name: 'Add acute medicine' }).click();
-  await page.getByLabel('Acute medicine 1').fill('Amoxicillin 500mg capsules');
+  await page.getByRole('button', { name: 'Add acute medicine' }).click();
+  // A blank first row is left out of the draft: the message still reaches the row it is about.
+  await page.getByLabel('Acute medicine 2').fill('Amoxicillin 500mg capsules');
+  await page.getByRole('button', { name: 'Check summary' }).click();
+  await expect(summary).toBeFocused();
+  await summary.getByRole('link', { name: 'Add the dosage instructions.' }).click();
+  const dosage = page.getByLabel('Acute dosage 2');
+  await expect(dosage).toBeFocused();
+  await expect(dosage).toHaveAttribute('aria-invalid', 'true');
+  await expect(dosage).toHaveAccessibleDescription(/Error:\s+Add the dosage instructions\./);
+  await expectAccessible(page);
+  await shot(page, 'clinical-gp-summary-errors');
+  await page.getByRole('button', { name: 'Remove acute medicine 1' }).click();
   await page.getByLabel('Acute dosage 1').fill('One capsule three times a day');
   await page.getByRole('button', { name: 'Add additional information' }).click();
   await page.getByLabel('Information 1').fill('Asthma, well controlled');

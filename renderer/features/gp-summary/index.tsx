@@ -9,8 +9,8 @@ import type {
   ValidationProblem,
 } from '../../../preload/contract';
 import { invoke } from '../../lib/api';
-import { Problem } from '../../components/error-summary';
-import { CheckboxField, FormField, hintId } from '../../components/form-field';
+import { ErrorSummary, Problem, errorFor, type FieldError } from '../../components/error-summary';
+import { CheckboxField, FormField, describedBy } from '../../components/form-field';
 import { RadioGroup } from '../../components/radio-group';
 import { UploadsList } from './uploads';
 
@@ -47,6 +47,7 @@ function RowsEditor({
   detailLabel,
   rows,
   onChange,
+  errors,
 }: {
   id: string;
   title: string;
@@ -54,6 +55,7 @@ function RowsEditor({
   detailLabel: string;
   rows: Row[];
   onChange: (rows: Row[]) => void;
+  errors: readonly FieldError[];
 }) {
   return (
     <fieldset className="nhsuk-fieldset nhsuk-form-group app-rows">
@@ -67,10 +69,12 @@ function RowsEditor({
                 {itemLabel} {index + 1}
               </>
             }
+            error={errorFor(errors, `${id}-${index}-text`)}
           >
             <input
               className="nhsuk-input"
               id={`${id}-${index}-text`}
+              {...describedBy(`${id}-${index}-text`, false, errorFor(errors, `${id}-${index}-text`))}
               value={row.text}
               onChange={(event) =>
                 onChange(rows.map((r, i) => (i === index ? { ...r, text: event.target.value } : r)))
@@ -84,10 +88,12 @@ function RowsEditor({
                 {detailLabel} {index + 1}
               </>
             }
+            error={errorFor(errors, `${id}-${index}-detail`)}
           >
             <input
               className="nhsuk-input"
               id={`${id}-${index}-detail`}
+              {...describedBy(`${id}-${index}-detail`, false, errorFor(errors, `${id}-${index}-detail`))}
               value={row.detail}
               onChange={(event) =>
                 onChange(rows.map((r, i) => (i === index ? { ...r, detail: event.target.value } : r)))
@@ -114,6 +120,34 @@ function RowsEditor({
   );
 }
 
+/** The on-screen rows a draft list was made from: blank rows are left out of the draft. */
+const keptRows = (rows: readonly { text: string }[]): number[] =>
+  rows.flatMap((row, index) => (row.text.trim() ? [index] : []));
+
+/**
+ * The control a problem from main's Spine rules belongs to (its `field` names the draft, e.g.
+ * `acuteMedication.1.dosage`), so the error summary links to it and the field shows the message.
+ */
+function controlFor(
+  field: string,
+  how: 'compose' | 'import',
+  rows: { allergies: Row[]; acute: Row[]; repeat: Row[]; additional: AdditionalRow[] },
+): string {
+  if (how === 'import') return 'gps-xml';
+  const [list, at, part] = field.split('.');
+  const lists: Record<string, [string, readonly { text: string }[]]> = {
+    allergies: ['gps-allergy', rows.allergies],
+    acuteMedication: ['gps-acute', rows.acute],
+    repeatMedication: ['gps-repeat', rows.repeat],
+    additional: ['gps-ai', rows.additional],
+  };
+  const found = list ? lists[list] : undefined;
+  const row = found && at !== undefined ? keptRows(found[1])[Number(at)] : undefined;
+  if (found && row !== undefined) return `${found[0]}-${row}-${part ? 'detail' : 'text'}`;
+  // "Both allergies and no known allergies", an empty summary, no author: the first control.
+  return 'gps-nka';
+}
+
 const howOptions = [
   ['compose', 'Compose a summary'],
   ['import', 'Import a GP Summary document'],
@@ -128,6 +162,8 @@ export function GpSummaryScreen({ nhsNumber, patientName }: GpSummaryScreenProps
   const [additional, setAdditional] = useState<AdditionalRow[]>([]);
   const [xml, setXml] = useState('');
   const [problems, setProblems] = useState<ValidationProblem[] | null>(null);
+  // Set once per check (a new array focuses the summary), not on every keystroke.
+  const [fieldErrors, setFieldErrors] = useState<FieldError[]>([]);
   const [error, setError] = useState<Pick<ContractError, 'message'> | null>(null);
   const [done, setDone] = useState<string | null>(null);
   const [refresh, setRefresh] = useState(0);
@@ -166,6 +202,12 @@ export function GpSummaryScreen({ nhsNumber, patientName }: GpSummaryScreenProps
       return false;
     }
     setProblems(result.value.problems);
+    setFieldErrors(
+      result.value.problems.map((problem) => ({
+        field: controlFor(problem.field, how, { allergies, acute, repeat, additional }),
+        message: problem.message,
+      })),
+    );
     return result.value.valid;
   };
 
@@ -189,6 +231,7 @@ export function GpSummaryScreen({ nhsNumber, patientName }: GpSummaryScreenProps
   return (
     <section aria-labelledby="gp-summary-heading" className="app-gp-summary">
       <h2 id="gp-summary-heading">Upload a GP Summary</h2>
+      <ErrorSummary title="Fix these before sending" errors={fieldErrors} />
       <RadioGroup
         className="nhsuk-fieldset nhsuk-form-group"
         legend="How do you want to provide the summary?"
@@ -206,9 +249,11 @@ export function GpSummaryScreen({ nhsNumber, patientName }: GpSummaryScreenProps
             label="No known allergies"
             checked={noKnownAllergies}
             onChange={setNoKnownAllergies}
+            error={errorFor(fieldErrors, 'gps-nka')}
           />
           <RowsEditor
             id="gps-allergy"
+            errors={fieldErrors}
             title="Allergies and adverse reactions"
             itemLabel="Allergy"
             detailLabel="Reaction"
@@ -217,6 +262,7 @@ export function GpSummaryScreen({ nhsNumber, patientName }: GpSummaryScreenProps
           />
           <RowsEditor
             id="gps-acute"
+            errors={fieldErrors}
             title="Acute medication"
             itemLabel="Acute medicine"
             detailLabel="Acute dosage"
@@ -225,6 +271,7 @@ export function GpSummaryScreen({ nhsNumber, patientName }: GpSummaryScreenProps
           />
           <RowsEditor
             id="gps-repeat"
+            errors={fieldErrors}
             title="Repeat medication"
             itemLabel="Repeat medicine"
             detailLabel="Repeat dosage"
@@ -257,11 +304,20 @@ export function GpSummaryScreen({ nhsNumber, patientName }: GpSummaryScreenProps
                     ))}
                   </select>
                 </FormField>
-                <FormField id={`gps-ai-${index}-text`} label={<>Information {index + 1}</>}>
+                <FormField
+                  id={`gps-ai-${index}-text`}
+                  label={<>Information {index + 1}</>}
+                  error={errorFor(fieldErrors, `gps-ai-${index}-text`)}
+                >
                   <textarea
                     className="nhsuk-textarea"
                     rows={2}
                     id={`gps-ai-${index}-text`}
+                    {...describedBy(
+                      `gps-ai-${index}-text`,
+                      false,
+                      errorFor(fieldErrors, `gps-ai-${index}-text`),
+                    )}
                     value={row.text}
                     onChange={(event) =>
                       setAdditional(
@@ -286,6 +342,7 @@ export function GpSummaryScreen({ nhsNumber, patientName }: GpSummaryScreenProps
           id="gps-xml"
           label="GP Summary document"
           hint="Paste the GP Summary (XML) exported by the practice system, or choose the file."
+          error={errorFor(fieldErrors, 'gps-xml')}
         >
           <input
             className="app-file"
@@ -301,23 +358,13 @@ export function GpSummaryScreen({ nhsNumber, patientName }: GpSummaryScreenProps
             className="nhsuk-textarea app-xml"
             id="gps-xml"
             rows={8}
-            aria-describedby={hintId('gps-xml')}
+            {...describedBy('gps-xml', true, errorFor(fieldErrors, 'gps-xml'))}
             value={xml}
             onChange={(event) => setXml(event.target.value)}
           />
         </FormField>
       )}
       <Problem title="The GP Summary was not sent" error={error} />
-      {problems && problems.length > 0 ? (
-        <div className="nhsuk-error-summary" role="alert">
-          <h3 className="nhsuk-error-summary__title">Fix these before sending</h3>
-          <ul className="nhsuk-list nhsuk-error-summary__list">
-            {problems.map((problem, index) => (
-              <li key={index}>{problem.message}</li>
-            ))}
-          </ul>
-        </div>
-      ) : null}
       {problems && problems.length === 0 && !done ? (
         <p className="nhsuk-body app-ok" role="status">
           The summary meets the Spine rules.
