@@ -47,6 +47,10 @@ test('a pharmacist signs in with card, passcode and role; card out locks; same c
   await expect(page.getByRole('alert').filter({ hasText: 'The passcode is not right' })).toContainText(
     /tries? left|3 wrong passcodes/,
   );
+  // The user types again at once: focus stays in the field, which carries the card's answer.
+  await expect(page.getByLabel('Passcode')).toBeFocused();
+  await expect(page.getByLabel('Passcode')).toHaveAttribute('aria-invalid', 'true');
+  await expect(page.getByLabel('Passcode')).toHaveAccessibleDescription(/tries? left|3 wrong passcodes/);
   // Letters never reach the field; fewer than 6 digits is refused before it leaves the screen.
   await page.getByLabel('Passcode').fill('12ab');
   await expect(page.getByLabel('Passcode')).toHaveValue('12');

@@ -1,7 +1,7 @@
 // The passcode field, shared by sign-in and unlock: labelled "Passcode", masked, digits only,
 // 6–8 long (NHS smartcard rule since July 2023, product.md 3a step 2). The value is cleared as
 // soon as it is sent, so it does not linger in the page.
-import { useId, useRef, useState, type FormEvent } from 'react';
+import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
 import type { ContractError } from '../../../preload/contract';
 
 export interface PasscodeFormProps {
@@ -17,6 +17,10 @@ export function PasscodeForm({ submitLabel, busy, problem, problemTitle, onSubmi
   const input = useRef<HTMLInputElement>(null);
   const [value, setValue] = useState('');
   const [formatError, setFormatError] = useState<string | null>(null);
+  // After a wrong passcode the cursor is back in the field, ready for the next try.
+  useEffect(() => {
+    if (problem) input.current?.focus();
+  }, [problem]);
 
   const submit = (event: FormEvent) => {
     event.preventDefault();
@@ -40,7 +44,7 @@ export function PasscodeForm({ submitLabel, busy, problem, problemTitle, onSubmi
             {problemTitle}
           </h2>
           <div className="nhsuk-error-summary__body">
-            <p>{problem.message}</p>
+            <p id={`${id}-problem`}>{problem.message}</p>
           </div>
         </div>
       ) : null}
@@ -70,8 +74,12 @@ export function PasscodeForm({ submitLabel, busy, problem, problemTitle, onSubmi
           autoComplete="off"
           maxLength={8}
           value={value}
-          aria-describedby={formatError ? `${id}-hint ${id}-error` : `${id}-hint`}
-          aria-invalid={formatError ? true : undefined}
+          // Focus stays in the field after a wrong passcode, so the user can type again at once;
+          // the card's answer (tries left) is announced and read as the field's description.
+          aria-describedby={
+            formatError ? `${id}-hint ${id}-error` : problem ? `${id}-hint ${id}-problem` : `${id}-hint`
+          }
+          aria-invalid={message ? true : undefined}
           autoFocus
           // Digits only: anything else never reaches the field.
           onChange={(event) => setValue(event.target.value.replace(/\D/g, '').slice(0, 8))}
