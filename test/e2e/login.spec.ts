@@ -189,7 +189,10 @@ test('every sign-in screen is accessible: card prompt, passcode, role picker, ba
   await expect(page.getByRole('heading', { name: 'This session is locked' })).toBeVisible();
   await expect(page.getByLabel('Passcode')).toBeVisible();
   await expectAccessible(page);
+  // The skip link has one target: the hidden workspace gives up its id while locked.
+  await expect(page.locator('[id="maincontent"]')).toHaveCount(1);
   await enterPasscode(page, trainingUsers.LOCUM.passcode, 'Unlock');
+  await expect(page.locator('[id="maincontent"]')).toHaveCount(1);
   await expect(banner(page)).toContainText('LOCUM, Test – Pharmacist – Riverside Pharmacy (ODS: FQ001)');
 });
 

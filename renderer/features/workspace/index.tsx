@@ -143,7 +143,7 @@ export function Workspace({ state }: WorkspaceProps) {
           <kbd>{shortcuts.lock}</kbd> lock screen
         </p>
       </nav>
-      <main className="nhsuk-width-container app-page" id="maincontent" tabIndex={-1}>
+      <main className="nhsuk-width-container app-page" id={locked ? undefined : 'maincontent'} tabIndex={-1}>
         {locked || view.kind === 'audit' ? null : <ClinicalClosedNotice />}
         {locked ? null : <LaunchInWorkspace onOpened={onLaunched} />}
         {view.kind === 'search' ? (
