@@ -1,7 +1,8 @@
 // `npm run --silent smsp -- audit export|verify|seed …`: the audit trail offline (issues 6, 12).
 //   export --db FILE --key-file KEY --out DIR [--signing-key-file FILE] [--from ISO] [--to ISO]
 //          [--user U] [--nhs-number N] [--event-type T] [--message-id M]   (any of these: filtered)
-//   verify DIR... [--trust FINGERPRINT]...  (needs no database and no key)
+//   verify DIR... [--trust FINGERPRINT]... [--witness FILE]  (needs no database and no key; the
+//          witness file, or a journal dump of it, is checked against the bundles: witness-check.ts)
 //   seed --db FILE --key-file KEY --entries N [--workstation ID]   (training mode only)
 //   rotate-key --db FILE --key-file KEY [--signing-key-file FILE] [--witness-dir DIR] [--workstation ID]
 // export and rotate-key write signed checkpoints to the witness (`--witness-dir`, else as the app),
@@ -9,6 +10,7 @@
 //   ingest|query|health|purge …   the estate audit store (main/cli/estate.ts, issue 16)
 // verify exit codes: 0 intact and signer trusted; 1 anything invalid (a bundle, or the series'
 // continuity); 2 usage or operational error; 3 intact but signer not trusted.
+import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { hostname, userInfo } from 'node:os';
 import { loadToolConfig } from '../config/sources';
@@ -21,14 +23,15 @@ import { seedEntries } from '../audit/seed';
 import { SIGNING_KEY_NAME, signingKeyFromSeed, type SigningKey } from '../audit/signing-key';
 import { AuditStore, type PendingEntry } from '../audit/store';
 import { problemText, verifyBundle, verifySeries, type BundleVerification } from '../audit/verify';
-import { Witness, detectSystemLog, signCheckpoint, witnessDirFor } from '../audit/witness';
+import { Witness, detectSystemLog, readWitness, signCheckpoint, witnessDirFor } from '../audit/witness';
+import { checkAgainstWitness } from '../audit/witness-check';
 import { ESTATE_USAGE, EstateUsageError, estateCommands } from './estate';
 
 const USAGE = `usage:
   smsp audit export --db FILE --key-file KEY --out DIR [--signing-key-file FILE] [--from ISO] [--to ISO]
                     [--user U] [--nhs-number N] [--event-type T] [--message-id M] [--workstation ID]
                     [--witness-dir DIR]
-  smsp audit verify DIR... [--trust FINGERPRINT]...
+  smsp audit verify DIR... [--trust FINGERPRINT]... [--witness FILE]
   smsp audit seed --db FILE --key-file KEY --entries N [--workstation ID]
   smsp audit rotate-key --db FILE --key-file KEY [--signing-key-file FILE] [--witness-dir DIR] [--workstation ID]
 ${ESTATE_USAGE}`;
@@ -238,15 +241,37 @@ function signerLine(v: BundleVerification): string {
     : 'signer: unknown workstation: unknown key: unknown';
 }
 
+/** `--witness FILE`: the bundles against the workstation's signed checkpoints (witness-check.ts). */
+async function witnessLines(
+  file: string,
+  bundles: readonly BundleVerification[],
+  trusted: readonly string[],
+): Promise<{ lines: string[]; failed: boolean }> {
+  const check = await checkAgainstWitness(bundles, readWitness(file), trusted);
+  const aside = check.ignored > 0 ? ` (${check.ignored} of other workstations or keys left aside)` : '';
+  const lines = [
+    ...check.acknowledged.map((text) => `witness: acknowledged: ${text}`),
+    ...check.problems.map((text) => `witness: ${text}`),
+    check.problems.length === 0
+      ? `witness: consistent: ${check.compared} checkpoints compared${aside}`
+      : `witness: inconsistent: ${check.problems.length} problems, ${check.compared} checkpoints compared${aside}`,
+  ];
+  return { lines, failed: check.problems.length > 0 };
+}
+
 async function runVerify(args: string[]): Promise<number> {
-  const { lists, positional } = parse(args, [], ['trust']);
+  const { options, lists, positional } = parse(args, ['witness'], ['trust']);
   if (positional.length === 0) throw new UsageError('verify takes one or more bundle folders');
+  const witness = options.get('witness');
+  if (witness !== undefined && !existsSync(witness)) throw new UsageError(`no witness file at ${witness}`);
   // Why: without a trusted fingerprint anyone's re-signed bundle would pass (finding 2).
   const trusted = [...(lists.get('trust') ?? []), ...adminConfig().audit.trustedSigners];
   if (positional.length === 1) {
     const result = await verifyBundle(positional[0] as string, { trusted });
     process.stdout.write(`${signerLine(result)}\n${resultLine(result)}\n`);
-    return !result.intact ? 1 : result.trusted ? 0 : 3;
+    const checked = witness && result.intact ? await witnessLines(witness, [result], trusted) : null;
+    if (checked) process.stdout.write(`${checked.lines.join('\n')}\n`);
+    return !result.intact || checked?.failed ? 1 : result.trusted ? 0 : 3;
   }
   const series = await verifySeries(positional, { trusted });
   for (const b of series.bundles) process.stdout.write(`${signerLine(b)}\n${b.dir}: ${resultLine(b)}\n`);
@@ -260,7 +285,10 @@ async function runVerify(args: string[]): Promise<number> {
           'a bundle is not intact'
         }\n`,
   );
-  if (!series.continuous) return 1;
+  const intact = series.bundles.filter((b) => b.intact);
+  const checked = witness ? await witnessLines(witness, intact, trusted) : null;
+  if (checked) process.stdout.write(`${checked.lines.join('\n')}\n`);
+  if (!series.continuous || checked?.failed) return 1;
   return series.bundles.every((b) => b.trusted) ? 0 : 3;
 }
 

@@ -27,7 +27,7 @@ import { seedEntries } from '../../../main/audit/seed';
 import { signingKeyFromSeed, type SigningKey } from '../../../main/audit/signing-key';
 import { AuditStore, auditMigrations, rowValues, type PendingEntry } from '../../../main/audit/store';
 import { verifyBundle, verifySeries } from '../../../main/audit/verify';
-import { WITNESS_FILE, readWitness } from '../../../main/audit/witness';
+import { WITNESS_FILE, readWitness, signCheckpoint, type Checkpoint } from '../../../main/audit/witness';
 
 const root = resolve(import.meta.dirname, '..', '..', '..');
 const dir = mkdtempSync(join(tmpdir(), 'smsp-series-'));
@@ -469,5 +469,142 @@ describe('issue 12: smsp audit rotate-key', () => {
     expect(rotated.err).toMatch(/rotate-key: refused: .*a privacy officer acknowledges the break/);
     expect(witnessed()).toBe(before);
     expect(readFileSync(join(rot, 'audit-signing.key'))).toEqual(seed);
+  });
+});
+
+describe('finding 3: verify --witness reads bundles against the signed checkpoints outside the database', () => {
+  const wit = join(dir, 'witnessed');
+  const dbKey = randomBytes(32);
+  const line = (c: Checkpoint) => `${JSON.stringify(c)}\n`;
+  const checkpoint = (store: AuditStore, kind: Checkpoint['kind'], now: Date) => {
+    const head = store.chainHead();
+    return signCheckpoint(
+      { kind, sequence: head.sequence, chainHead: head.hash, workstation: 'PHARM-01', now },
+      signingKey,
+    );
+  };
+  /** Someone with the database key rewrites entries from `from` on (dropping the triggers). */
+  const rewrite = (db: string, from: number, change: (rows: AuditEntry[]) => AuditEntry[]) => {
+    const store = AuditStore.open(db, dbKey);
+    const rows = [...store.entries({ first: from })];
+    let prevHash = store.hashAt(from - 1) as string;
+    store.close();
+    const raw = openEncryptedDatabase({ file: db, key: dbKey, migrations: auditMigrations });
+    raw.exec('DROP TRIGGER audit_entry_no_delete');
+    raw.prepare('DELETE FROM audit_entry WHERE sequence >= ?').run(from);
+    const insert = raw.prepare(`INSERT INTO audit_entry VALUES (${Array(21).fill('?').join(', ')})`);
+    for (const row of change(rows)) {
+      const sealed = seal({ ...row, prevHash });
+      prevHash = sealed.hash;
+      insert.run(...rowValues(sealed));
+    }
+    raw.close();
+  };
+  /** A trail of 30 entries with checkpoints at 20 and 30 (an hour ago), and its witness file. */
+  const trail = (name: string) => {
+    mkdirSync(wit, { recursive: true });
+    const db = join(wit, `${name}.db`);
+    const witness = join(wit, `${name}-witness.ndjson`);
+    const store = AuditStore.open(db, dbKey);
+    const hourAgo = Date.now() - 3_600_000;
+    store.append(pending(20));
+    writeFileSync(witness, line(checkpoint(store, 'periodic', new Date(hourAgo))));
+    store.append(pending(10));
+    writeFileSync(
+      witness,
+      readFileSync(witness, 'utf8') + line(checkpoint(store, 'periodic', new Date(hourAgo + 1_000))),
+    );
+    store.close();
+    return { db, witness };
+  };
+  const exportOf = (db: string) => {
+    const store = AuditStore.open(db, dbKey);
+    try {
+      return exportFrom(store);
+    } finally {
+      store.close();
+    }
+  };
+
+  it('finding 3: a genuine bundle is consistent with its witness', () => {
+    const { db, witness } = trail('genuine');
+    const bundle = exportOf(db);
+    const cli = smsp(['verify', bundle, '--trust', fingerprint, '--witness', witness]);
+    expect(cli.code).toBe(0);
+    expect(cli.out).toContain('valid: 30 entries, seq 1..30');
+    expect(cli.out).toContain('witness: consistent: 2 checkpoints compared');
+  });
+
+  it('finding 3: entries cut off the end before the export: the bundle alone verifies; against the witness it exits 1', () => {
+    const { db, witness } = trail('cut');
+    rewrite(db, 26, () => []);
+    const bundle = exportOf(db);
+    expect(smsp(['verify', bundle, '--trust', fingerprint]).code).toBe(0);
+    const cli = smsp(['verify', bundle, '--trust', fingerprint, '--witness', witness]);
+    expect(cli.code).toBe(1);
+    expect(cli.out).toMatch(
+      /witness: the witness recorded seq 30 at .*but it ends at seq 25: entries were cut off/,
+    );
+    expect(cli.out).toContain('witness: inconsistent: 1 problems');
+  });
+
+  it('finding 3: an entry changed and the chain re-sealed: the hash at the checkpoint differs and it exits 1', () => {
+    const { db, witness } = trail('changed');
+    rewrite(db, 10, (rows) =>
+      rows.map((row) => (row.sequence === 10 ? { ...row, outcome: 'failure' } : row)),
+    );
+    const bundle = exportOf(db);
+    expect(smsp(['verify', bundle, '--trust', fingerprint]).code).toBe(0);
+    const cli = smsp(['verify', bundle, '--trust', fingerprint, '--witness', witness]);
+    expect(cli.code).toBe(1);
+    expect(cli.out).toMatch(
+      /witness: seq 20: .* has another hash than the witness recorded at .*changed or re-chained/,
+    );
+    expect(cli.out).toMatch(/witness: seq 30: /);
+  });
+
+  it('finding 3: a break a privacy officer acknowledged on the workstation is listed, not failed', () => {
+    const { db, witness } = trail('acknowledged');
+    rewrite(db, 10, (rows) =>
+      rows.map((row) => (row.sequence === 10 ? { ...row, outcome: 'failure' } : row)),
+    );
+    const store = AuditStore.open(db, dbKey);
+    const head = store.chainHead();
+    store.close();
+    const ack = signCheckpoint(
+      {
+        kind: 'acknowledged',
+        sequence: head.sequence,
+        chainHead: head.hash,
+        workstation: 'PHARM-01',
+        note: 'GOVERNANCE, Test: restored from backup',
+        acknowledgedSequence: 10,
+      },
+      signingKey,
+    );
+    writeFileSync(witness, readFileSync(witness, 'utf8') + line(ack));
+    const cli = smsp(['verify', exportOf(db), '--trust', fingerprint, '--witness', witness]);
+    expect(cli.code).toBe(0);
+    expect(cli.out).toMatch(/witness: acknowledged: seq 20: .*restored from backup/);
+    expect(cli.out).toContain('witness: consistent: 3 checkpoints compared');
+  });
+
+  it('finding 3: a witness line altered, a checkpoint signed by someone else, a missing witness file', () => {
+    const { db, witness } = trail('witness-tampered');
+    const bundle = exportOf(db);
+    const [first, second] = readFileSync(witness, 'utf8').trimEnd().split('\n');
+    const altered = (second as string).replace(/"sequence":30/, '"sequence":29');
+    const stranger = signCheckpoint(
+      { kind: 'periodic', sequence: 30, chainHead: '0'.repeat(64), workstation: 'PHARM-01' },
+      signingKeyFromSeed(randomBytes(32)),
+    );
+    writeFileSync(witness, `${first}\n${altered}\n${line(stranger)}`);
+    const cli = smsp(['verify', bundle, '--trust', fingerprint, '--witness', witness]);
+    expect(cli.code).toBe(1);
+    expect(cli.out).toContain('witness: witness line 2: not a validly signed checkpoint');
+    expect(cli.out).toContain('1 checkpoints compared (1 of other workstations or keys left aside)');
+    const missing = smsp(['verify', bundle, '--trust', fingerprint, '--witness', join(wit, 'none.ndjson')]);
+    expect(missing.code).toBe(2);
+    expect(missing.err).toContain('no witness file at');
   });
 });
