@@ -14,6 +14,8 @@
 //     previousHash, chainHead, previousBundle ({ lastSequence, chainHead } of the full bundle
 //     exported before, or null), createdAt
 //     problems      [{ problem, where, reason }]: empty exactly when intact
+//   with `consumer`, each entry is also handed on as the walk checks it (estate ingest loads
+//   while verifying, so a bundle is read and parsed once; see EntryConsumer)
 //
 //   verifySeries(dirs, { trusted? }): Promise<SeriesVerification>
 //     bundles       each BundleVerification, in series order (by last sequence)
@@ -77,7 +79,27 @@ export interface VerifyOptions {
    * lines are read; forces the line-by-line walk when one lies inside the bundle.
    */
   readonly collect?: Map<number, string | null>;
+  /**
+   * Asked once the manifest's signature and key check out, before the first line is read, with
+   * the bundle as its manifest describes it (`intact` still false): returns who takes the entries
+   * as they are checked, or null to verify only. A consumer forces the line-by-line walk.
+   */
+  readonly consumer?: (signed: BundleVerification, manifest: Manifest) => EntryConsumer | null;
 }
+
+/**
+ * Takes a bundle's entries as the walk checks them: in sequence order, in batches, each one
+ * already found to hash to its own hash and to follow the one before; awaiting `take` holds the
+ * walk. What it receives is provisional: the whole bundle is intact only when verifyBundle says
+ * so (the count, the chain head and the file digests are known only at the end), so a consumer
+ * keeps what it took undone (in a transaction) until then.
+ */
+export interface EntryConsumer {
+  take(entries: readonly AuditEntry[]): void | Promise<void>;
+}
+
+/** Entries per hand-over to a consumer: big enough that awaiting costs nothing, small in memory. */
+const CONSUMER_BATCH = 500;
 
 const bad = (problem: VerifyProblem, where: string, reason: string): BundleProblem => ({
   problem,
@@ -267,7 +289,8 @@ export async function verifyBundle(dir: string, options: VerifyOptions = {}): Pr
     return { ...describe(dir, null, []), problems: [bad('manifest mismatch', 'manifest.json', manifest)] };
   }
   const base = describe(dir, manifest, options.trusted ?? []);
-  const problem = await bundleProblem(dir, manifest, options.collect);
+  const consumerFor = () => options.consumer?.(base, manifest) ?? null;
+  const problem = await bundleProblem(dir, manifest, options.collect, consumerFor);
   return problem ? { ...base, problems: [problem] } : { ...base, intact: true };
 }
 
@@ -275,6 +298,7 @@ async function bundleProblem(
   dir: string,
   manifest: Manifest,
   collect: Map<number, string | null> | undefined,
+  consumerFor: () => EntryConsumer | null,
 ): Promise<BundleProblem | null> {
   // Signature first: every later comparison trusts the manifest's numbers.
   if (!manifestSignatureValid(manifest)) {
@@ -322,8 +346,10 @@ async function bundleProblem(
   }
 
   const ndjsonPath = join(dir, 'audit.ndjson');
-  const fast = !filtered && !inner && (await parallelIntact(ndjsonPath, manifest).catch(() => false));
-  const walked = fast ? null : await walk(ndjsonPath, manifest, runs, wanted);
+  const consumer = consumerFor();
+  const fast =
+    !filtered && !inner && !consumer && (await parallelIntact(ndjsonPath, manifest).catch(() => false));
+  const walked = fast ? null : await walk(ndjsonPath, manifest, runs, wanted, consumer);
   if (walked) return walked;
   if (first !== null) wanted.set(first - 1, manifest.previousHash);
   if (last !== null) wanted.set(last, manifest.chainHead);
@@ -340,13 +366,15 @@ async function bundleProblem(
 
 /**
  * The sequential walk: every line and every omitted run, in sequence order, must continue the
- * chain from previousHash to chainHead. Fills `wanted` with the hashes at its sequences.
+ * chain from previousHash to chainHead. Fills `wanted` with the hashes at its sequences, and
+ * hands each checked entry to `consumer`.
  */
 async function walk(
   ndjsonPath: string,
   manifest: Manifest,
   runs: readonly OmittedRun[],
   wanted: Map<number, string | null>,
+  consumer: EntryConsumer | null,
 ): Promise<BundleProblem | null> {
   const hash = createHash('sha256');
   const stream = createReadStream(ndjsonPath);
@@ -365,6 +393,7 @@ async function walk(
   let anomaly: { line: number; sequence: number; expected: number } | null = null;
   let foundExpectedAt: number | null = null;
   let result: BundleProblem | null = null;
+  let checked: AuditEntry[] = [];
 
   /** Takes the omitted run that starts where the chain has reached, if there is one. */
   const takeRuns = () => {
@@ -449,8 +478,18 @@ async function walk(
       previous = entry;
       expected += 1;
       count += 1;
+      if (consumer) {
+        checked.push(entry);
+        if (checked.length === CONSUMER_BATCH) {
+          await consumer.take(checked);
+          checked = [];
+        }
+      }
     }
-    if (!anomaly && !result) takeRuns();
+    if (!anomaly && !result) {
+      takeRuns();
+      if (consumer && checked.length > 0) await consumer.take(checked);
+    }
   } catch (error) {
     if ((error as { code?: unknown }).code === 'ENOENT') {
       return bad('missing', 'audit.ndjson', 'audit.ndjson is missing');

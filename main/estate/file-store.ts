@@ -179,9 +179,8 @@ export function openFileStore(file: string, key: Buffer): EstateStore {
       .all(sourceId, window.low, window.high, window.link)
       .map((r) => ({ sequence: r.sequence, hash: r.hash, prevHash: r.prev_hash }));
     const check = new ContinuityCheck(bundle, held);
-    for await (const e of bundle.read()) {
-      if (!check.accept(e)) continue;
-      insert.run(sourceId, ...rowValues(e));
+    for await (const batch of bundle.read()) {
+      for (const e of batch) if (check.accept(e)) insert.run(sourceId, ...rowValues(e));
     }
     const { added } = check.finish();
     // Everything in it is already held (a re-export of the same range): nothing changes.

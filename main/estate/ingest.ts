@@ -1,18 +1,18 @@
 // Ingest: one signed bundle into an estate store (issue 16). The bundle is first copied into a
 // private folder, so what is verified is exactly what is loaded (a branch's shared folder may
-// change under us); then checked by the audit verifier (never a second verifier of our own),
-// its signer looked up in the estate's trust list, and handed to the store, which checks
-// continuity with the series it holds and loads it in one transaction.
-import { copyFileSync, mkdtempSync, readFileSync, rmSync, createReadStream } from 'node:fs';
+// change under us); then checked by the audit verifier (never a second verifier of our own), its
+// signer looked up in the estate's trust list, and handed to the store, which checks continuity
+// with the series it holds and loads it in one transaction. The bundle is read and parsed once:
+// the store loads the entries as the verifier checks them, and commits only once the verifier has
+// found the whole bundle intact (anything else ends the entries with an error and rolls it back).
+import { copyFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { createInterface } from 'node:readline';
-import type { AuditEntry } from '../audit/entry';
-import { fromAuditEvent } from '../audit/fhir';
 import type { Manifest } from '../audit/manifest';
-import { problemText, verifyBundle } from '../audit/verify';
+import { problemText, verifyBundle, type BundleVerification } from '../audit/verify';
 import { ContinuityError } from './continuity';
-import type { EstateStore, IngestOutcome, VerifiedBundle } from './model';
+import { EntryFeed } from './entry-feed';
+import type { EstateStore, IngestOutcome, LoadResult, VerifiedBundle } from './model';
 
 export interface IngestLine {
   readonly bundle: string;
@@ -30,19 +30,42 @@ export interface IngestOptions {
 
 const BUNDLE_FILES = ['manifest.json', 'audit.ndjson', 'audit.csv', 'omitted.ndjson'] as const;
 
-/** Entries of a bundle's audit.ndjson, in file order. */
-async function* readEntries(file: string): AsyncGenerator<AuditEntry> {
-  const stream = createReadStream(file, { highWaterMark: 1 << 20 });
-  const lines = createInterface({ input: stream, crlfDelay: Infinity });
-  try {
-    for await (const line of lines) {
-      if (line.length > 0) yield fromAuditEvent(JSON.parse(line));
-    }
-  } finally {
-    lines.close();
-    stream.destroy();
-  }
+/** Why an estate takes a bundle in: it must also be intact, which only the end of the walk says. */
+function admissible(signed: BundleVerification): boolean {
+  // Why trusted: an intact bundle proves only that someone with some key made it; the estate
+  // takes in only what its administrator's list says came from one of its own workstations.
+  // Why full: a filtered export is a reviewer's selection, not the workstation's series; the
+  // estate keeps whole series, so that "nothing else happened" can be said of what it holds.
+  return signed.trusted && signed.kind === 'full' && signed.signer !== null;
 }
+
+function bundleFor(
+  name: string,
+  signed: BundleVerification,
+  manifest: Manifest,
+  feed: EntryFeed,
+): VerifiedBundle {
+  const signer = signed.signer as NonNullable<BundleVerification['signer']>;
+  return {
+    name,
+    source: {
+      workstation: signer.workstation,
+      keyFingerprint: signer.fingerprint,
+      publicKey: manifest.publicKey,
+    },
+    signature: manifest.signature,
+    entries: manifest.entries,
+    firstSequence: manifest.firstSequence,
+    lastSequence: manifest.lastSequence,
+    previousHash: manifest.previousHash,
+    chainHead: manifest.chainHead,
+    previousBundle: manifest.previousBundle,
+    createdAt: manifest.createdAt,
+    read: () => feed,
+  };
+}
+
+class NotAccepted extends Error {}
 
 function privateCopy(dir: string): string {
   const copy = mkdtempSync(join(tmpdir(), 'smsp-ingest-'));
@@ -74,58 +97,61 @@ export async function ingestBundle(dir: string, options: IngestOptions): Promise
       await options.store.recordRefusal({ bundle: name, workstation, keyFingerprint, reason });
       return { bundle: name, workstation, entries: 0, outcome: 'refused', reason };
     };
-    const result = await verifyBundle(copy, { trusted: options.trust });
+    // The store starts loading once the signature checks out, and only for a bundle it would take.
+    const feed = new EntryFeed();
+    let loading: Promise<LoadResult | Error> | null = null;
+    let result: BundleVerification;
+    try {
+      result = await verifyBundle(copy, {
+        trusted: options.trust,
+        consumer: (signed, manifest) => {
+          if (!admissible(signed)) return null;
+          loading = options.store.load(bundleFor(name, signed, manifest, feed)).then(
+            (loaded) => loaded,
+            (error: unknown) => (error instanceof Error ? error : new Error(String(error))),
+          );
+          // Whatever ended the load (done, duplicate, contradiction, failure), the walk goes on.
+          void loading.finally(() => feed.abandon());
+          return feed;
+        },
+      });
+    } catch (error) {
+      feed.end(new NotAccepted('the verifier failed'));
+      await loading;
+      throw error;
+    }
+    // Why this is the only place the entries end well: the store commits after the last batch,
+    // so it must see the end only for a bundle that is intact as a whole.
+    const accepted = result.intact && admissible(result);
+    feed.end(accepted ? null : new NotAccepted('the bundle is refused'));
+    const loaded = await (loading as Promise<LoadResult | Error> | null);
+
     if (!result.intact || !result.signer) {
       return refuse(`not intact: ${result.problems.map(problemText).join('; ')}`, null);
     }
-    const manifest = claimed as Manifest;
     const fingerprint = result.signer.fingerprint;
-    // Why: an intact bundle proves only that someone with some key made it; the estate takes in
-    // only what its administrator's list says came from one of its own workstations.
     if (!result.trusted) {
       return refuse(
         `signer not trusted: signed by key ${fingerprint} (key id ${result.signer.keyId}), which is not in the estate's trust list`,
         fingerprint,
       );
     }
-    // A filtered export is a reviewer's selection, not the workstation's series: the estate
-    // keeps whole series, so that "nothing else happened" can be said of what it holds.
     if (result.kind !== 'full') {
       return refuse(
         'a filtered export: the estate takes full exports only (export without criteria)',
         fingerprint,
       );
     }
-    const bundle: VerifiedBundle = {
-      name,
-      source: {
-        workstation: result.signer.workstation,
-        keyFingerprint: fingerprint,
-        publicKey: manifest.publicKey,
-      },
-      signature: manifest.signature,
-      entries: manifest.entries,
-      firstSequence: manifest.firstSequence,
-      lastSequence: manifest.lastSequence,
-      previousHash: manifest.previousHash,
-      chainHead: manifest.chainHead,
-      previousBundle: manifest.previousBundle,
-      createdAt: manifest.createdAt,
-      read: () => readEntries(join(copy, 'audit.ndjson')),
+    if (loaded === null) throw new Error('an intact, trusted full bundle was not loaded');
+    if (loaded instanceof ContinuityError) return refuse(loaded.message, fingerprint);
+    if (loaded instanceof Error) throw loaded;
+    return {
+      bundle: name,
+      workstation: result.signer.workstation,
+      entries: result.entries,
+      outcome: loaded.outcome,
+      ...(loaded.outcome === 'duplicate' ? { reason: 'already held' } : {}),
     };
-    try {
-      const loaded = await options.store.load(bundle);
-      return {
-        bundle: name,
-        workstation: manifest.workstation,
-        entries: manifest.entries,
-        outcome: loaded.outcome,
-        ...(loaded.outcome === 'duplicate' ? { reason: 'already held' } : {}),
-      };
-    } catch (error) {
-      if (error instanceof ContinuityError) return refuse(error.message, fingerprint);
-      throw error;
-    }
   } finally {
     rmSync(copy, { recursive: true, force: true });
   }

@@ -12,7 +12,10 @@ export interface SourceKey {
   readonly keyFingerprint: string;
 }
 
-/** What the store needs of a bundle that has already been verified and found trusted. */
+/**
+ * What the store needs of a bundle whose signed manifest the verifier has checked and found
+ * trusted, and whose entries it verifies as the store reads them.
+ */
 export interface VerifiedBundle {
   readonly name: string;
   readonly source: SourceKey & { readonly publicKey: string };
@@ -26,8 +29,12 @@ export interface VerifiedBundle {
   /** The previous full export this one follows (its last sequence and chain head), or null. */
   readonly previousBundle: { readonly lastSequence: number; readonly chainHead: string } | null;
   readonly createdAt: string;
-  /** The bundle's entries in sequence order (read from the verified audit.ndjson). */
-  read(): AsyncIterable<AuditEntry>;
+  /**
+   * The bundle's entries in sequence order, in batches, as the verifier checks them; one pass only.
+   * Iterating throws instead of ending when the bundle as a whole is not intact, so a store that
+   * loads in one transaction and commits only after the last batch keeps nothing of it.
+   */
+  read(): AsyncIterable<readonly AuditEntry[]>;
 }
 
 export type IngestOutcome = 'ingested' | 'duplicate' | 'refused';

@@ -84,26 +84,31 @@ async function migrate(pool: pg.Pool): Promise<void> {
   }
 }
 
-/** Writes one bundle's new entries through COPY, honouring back-pressure; returns the count. */
+/** Writes one bundle's new entries through COPY, honouring back-pressure. */
 async function copyEntries(
   stream: CopyStreamQuery,
   sourceId: number,
-  entries: AsyncIterable<AuditEntry>,
+  entries: AsyncIterable<readonly AuditEntry[]>,
   check: ContinuityCheck,
 ): Promise<void> {
   const done = new Promise<void>((resolve, reject) => {
     stream.on('finish', resolve);
     stream.on('error', reject);
   });
+  done.catch(() => undefined); // awaited below; a failure before then must not go unhandled
   let chunk = '';
   const flush = async () => {
-    if (!stream.write(chunk)) await new Promise<void>((resolve) => stream.once('drain', resolve));
+    // Why race `done`: a stream that fails while full never drains.
+    if (!stream.write(chunk)) {
+      await Promise.race([new Promise<void>((resolve) => stream.once('drain', resolve)), done]);
+    }
     chunk = '';
   };
   try {
-    for await (const entry of entries) {
-      if (!check.accept(entry)) continue;
-      chunk += copyLine(sourceId, entry);
+    for await (const batch of entries) {
+      for (const entry of batch) {
+        if (check.accept(entry)) chunk += copyLine(sourceId, entry);
+      }
       if (chunk.length > 256 * 1024) await flush();
     }
     if (chunk) await flush();

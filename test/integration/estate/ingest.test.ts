@@ -2,7 +2,7 @@
 // PostgreSQL cluster (Debian's server, started in a temporary folder) and the encrypted SQLite
 // file. Bundles are real signed exports of real encrypted workstation trails.
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -25,6 +25,9 @@ const bundles = new Map<string, string[]>();
 let rogue: string;
 let tampered: string;
 let tamperedSigner: string;
+/** A bundle bigger than what ingest holds in memory at once (it streams while verifying). */
+let big: string;
+let bigSigner: string;
 
 async function readBundle(dir: string): Promise<AuditEntry[]> {
   return readFileSync(join(dir, 'audit.ndjson'), 'utf8')
@@ -63,6 +66,11 @@ beforeAll(() => {
   if (changed === original) throw new Error('the tampering changed nothing');
   writeFileSync(file, changed);
   other.close();
+  const branch4 = trainingWorkstation(join(root, 'ws'), 'BRANCH-04', 'FQ004');
+  branch4.seed(2_600, new Date(Date.UTC(2026, 10, 20)), 30);
+  bigSigner = branch4.fingerprint;
+  big = branch4.exportTo(join(root, 'bundles', 'BRANCH-04'));
+  branch4.close();
 }, 120_000);
 
 afterAll(() => {
@@ -84,6 +92,7 @@ describe.each(['postgresql', 'file'] as const)('estate store: %s', (kind) => {
     trust = [
       ...stations.map((s) => s.fingerprint),
       tamperedSigner,
+      bigSigner,
       'sha256:' + stations[0]!.fingerprint.toUpperCase(),
     ];
   });
@@ -205,6 +214,28 @@ describe.each(['postgresql', 'file'] as const)('estate store: %s', (kind) => {
         at: new Date().toISOString(),
       }),
     ).rejects.toThrow(/already been reviewed/);
+  });
+
+  it('refuses a bundle whose fault shows only after its last entry was read, and keeps none of it', async () => {
+    // Every line still checks out, so the store has been given every entry before the verifier
+    // finds the fault: in the last line's bytes (the file digest) or in the CSV.
+    const spoiled = {
+      'audit.ndjson': (text: string) => text.replace(/\}\n$/, ' }\n'),
+      'audit.csv': (text: string) => `${text}one more row\n`,
+    };
+    for (const [name, spoil] of Object.entries(spoiled)) {
+      const dir = join(root, 'bundles', `late-${name}-${kind}`);
+      cpSync(big, dir, { recursive: true });
+      const file = join(dir, name);
+      writeFileSync(file, spoil(readFileSync(file, 'utf8')));
+      const line = await ingest(dir);
+      expect(line).toMatchObject({ outcome: 'refused', workstation: 'BRANCH-04' });
+      expect(line.reason).toMatch(new RegExp(`not intact: ${name.replace('.', '\\.')}`));
+      expect((await store.query({ workstation: 'BRANCH-04' })).total).toBe(0);
+      expect((await store.health()).sources.some((s) => s.workstation === 'BRANCH-04')).toBe(false);
+    }
+    expect(await ingest(big)).toMatchObject({ outcome: 'ingested', entries: 2_600 });
+    expect((await store.query({ workstation: 'BRANCH-04', limit: 1 })).total).toBe(2_600);
   });
 
   it('purges entries before the retention cut-off and keeps a signed purge record', async () => {
