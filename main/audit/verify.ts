@@ -30,10 +30,10 @@ import { createHash } from 'node:crypto';
 import { createReadStream, readFileSync, statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import type { AuditExportFilter, AuditExportResult, AuditSigner } from '../../preload/contract';
 import { chainHash, type AuditEntry } from './entry';
 import { fromAuditEvent } from './fhir';
+import { ndjsonLines } from './ndjson-lines';
 import type { ChunkResult, ChunkTask } from './verify-worker';
 import type * as SourceModuleNs from './worker-source';
 import {
@@ -378,8 +378,12 @@ async function walk(
 ): Promise<BundleProblem | null> {
   const hash = createHash('sha256');
   const stream = createReadStream(ndjsonPath);
-  stream.on('data', (chunk) => hash.update(chunk));
-  const lines = createInterface({ input: stream, crlfDelay: Infinity });
+  async function* hashed(): AsyncGenerator<Buffer> {
+    for await (const chunk of stream as AsyncIterable<Buffer>) {
+      hash.update(chunk);
+      yield chunk;
+    }
+  }
 
   let lineNo = 0;
   let count = 0;
@@ -408,81 +412,83 @@ async function walk(
   };
 
   try {
-    for await (const line of lines) {
-      lineNo += 1;
-      if (anomaly) {
-        if (foundExpectedAt === null && sequenceOf(line) === anomaly.expected) foundExpectedAt = lineNo;
-        continue;
-      }
-      takeRuns();
-      const where = `audit.ndjson:${lineNo}`;
-      let entry: AuditEntry;
-      try {
-        entry = fromAuditEvent(JSON.parse(line));
-      } catch (error) {
-        result = bad('changed', where, error instanceof Error ? error.message : 'not valid JSON');
-        break;
-      }
-      if (expected === null || manifest.lastSequence === null) {
-        result = bad('extra', where, 'the manifest lists no entries');
-        break;
-      }
-      if (entry.sequence > manifest.lastSequence) {
-        result = bad(
-          'extra',
-          where,
-          `seq ${entry.sequence} is after the manifest's last sequence ${manifest.lastSequence}`,
-        );
-        break;
-      }
-      if (entry.sequence !== expected) {
-        if (entry.sequence < expected && seen.has(entry.sequence)) {
-          result = bad('extra', where, `seq ${entry.sequence} appears a second time`);
-          break;
+    lines: for await (const chunk of ndjsonLines(hashed())) {
+      for (const line of chunk) {
+        lineNo += 1;
+        if (anomaly) {
+          if (foundExpectedAt === null && sequenceOf(line) === anomaly.expected) foundExpectedAt = lineNo;
+          continue;
         }
-        anomaly = { line: lineNo, sequence: entry.sequence, expected };
-        continue;
-      }
-      if (entry.prevHash !== running) {
-        const before = previous as AuditEntry | null;
-        if (before && chainHash(entry) === entry.hash) {
-          // This line is intact and chains to the original previous entry: that one was
-          // changed and given a recomputed hash.
-          result = bad(
-            'changed',
-            `audit.ndjson:${lineNo - 1}`,
-            `seq ${before.sequence} was altered (line ${lineNo} still chains to its original hash)`,
-          );
-        } else if (lineNo === 1 && runIndex === 0) {
-          result = bad(
-            'manifest mismatch',
-            where,
-            "the first entry's previous hash is not the manifest's previousHash",
-          );
-        } else {
-          result = bad(
-            'changed',
-            where,
-            `seq ${entry.sequence}: previous hash does not match the entry before it`,
-          );
+        takeRuns();
+        const where = `audit.ndjson:${lineNo}`;
+        let entry: AuditEntry;
+        try {
+          entry = fromAuditEvent(JSON.parse(line));
+        } catch (error) {
+          result = bad('changed', where, error instanceof Error ? error.message : 'not valid JSON');
+          break lines;
         }
-        break;
-      }
-      if (chainHash(entry) !== entry.hash) {
-        result = bad('changed', where, `seq ${entry.sequence}: content does not match its hash`);
-        break;
-      }
-      seen.add(entry.sequence);
-      if (wanted.has(entry.sequence)) wanted.set(entry.sequence, entry.hash);
-      running = entry.hash;
-      previous = entry;
-      expected += 1;
-      count += 1;
-      if (consumer) {
-        checked.push(entry);
-        if (checked.length === CONSUMER_BATCH) {
-          await consumer.take(checked);
-          checked = [];
+        if (expected === null || manifest.lastSequence === null) {
+          result = bad('extra', where, 'the manifest lists no entries');
+          break lines;
+        }
+        if (entry.sequence > manifest.lastSequence) {
+          result = bad(
+            'extra',
+            where,
+            `seq ${entry.sequence} is after the manifest's last sequence ${manifest.lastSequence}`,
+          );
+          break lines;
+        }
+        if (entry.sequence !== expected) {
+          if (entry.sequence < expected && seen.has(entry.sequence)) {
+            result = bad('extra', where, `seq ${entry.sequence} appears a second time`);
+            break lines;
+          }
+          anomaly = { line: lineNo, sequence: entry.sequence, expected };
+          continue;
+        }
+        if (entry.prevHash !== running) {
+          const before = previous as AuditEntry | null;
+          if (before && chainHash(entry) === entry.hash) {
+            // This line is intact and chains to the original previous entry: that one was
+            // changed and given a recomputed hash.
+            result = bad(
+              'changed',
+              `audit.ndjson:${lineNo - 1}`,
+              `seq ${before.sequence} was altered (line ${lineNo} still chains to its original hash)`,
+            );
+          } else if (lineNo === 1 && runIndex === 0) {
+            result = bad(
+              'manifest mismatch',
+              where,
+              "the first entry's previous hash is not the manifest's previousHash",
+            );
+          } else {
+            result = bad(
+              'changed',
+              where,
+              `seq ${entry.sequence}: previous hash does not match the entry before it`,
+            );
+          }
+          break lines;
+        }
+        if (chainHash(entry) !== entry.hash) {
+          result = bad('changed', where, `seq ${entry.sequence}: content does not match its hash`);
+          break lines;
+        }
+        seen.add(entry.sequence);
+        if (wanted.has(entry.sequence)) wanted.set(entry.sequence, entry.hash);
+        running = entry.hash;
+        previous = entry;
+        expected += 1;
+        count += 1;
+        if (consumer) {
+          checked.push(entry);
+          if (checked.length === CONSUMER_BATCH) {
+            await consumer.take(checked);
+            checked = [];
+          }
         }
       }
     }
@@ -496,7 +502,6 @@ async function walk(
     }
     throw error;
   } finally {
-    lines.close();
     stream.destroy();
   }
   if (result) return result;
