@@ -16,6 +16,8 @@ const dataDir = mkdtempSync(join(tmpdir(), 'smsp-crash-'));
 const bundleDir = mkdtempSync(join(tmpdir(), 'smsp-crash-bundle-'));
 afterAll(() => {
   rmSync(dataDir, { recursive: true, force: true });
+  // The witness folder sits beside the audit folder (witnessDirFor), so it goes too.
+  rmSync(`${dataDir}-witness`, { recursive: true, force: true });
   rmSync(bundleDir, { recursive: true, force: true });
 });
 

@@ -70,6 +70,8 @@ beforeEach(async () => {
 afterEach(async () => {
   await runtime.close();
   rmSync(dir, { recursive: true, force: true });
+  // The witness folder sits beside the audit folder (witnessDirFor), so it goes too.
+  rmSync(`${dir}-witness`, { recursive: true, force: true });
 });
 
 describe('audit handlers', () => {

@@ -20,6 +20,8 @@ beforeEach(() => {
 afterEach(async () => {
   for (const t of opened.splice(0)) await t.close();
   rmSync(dir, { recursive: true, force: true });
+  // The witness folder sits beside the audit folder (witnessDirFor), so it goes too.
+  rmSync(`${dir}-witness`, { recursive: true, force: true });
 });
 
 async function open(events = new EventBus(), config: Partial<AppConfig> = {}): Promise<AuditTrail> {
@@ -209,6 +211,7 @@ describe('openAuditTrail', () => {
         for (const t of trails) await t.close();
         execFileSync('umount', [mountPoint]);
         rmSync(mountPoint, { recursive: true, force: true });
+        rmSync(`${mountPoint}-witness`, { recursive: true, force: true });
       }
     },
   );

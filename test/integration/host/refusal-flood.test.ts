@@ -33,6 +33,8 @@ beforeAll(async () => {
 afterAll(async () => {
   await trail?.close();
   rmSync(dir, { recursive: true, force: true });
+  // The witness folder sits beside the audit folder (witnessDirFor), so it goes too.
+  rmSync(`${dir}-witness`, { recursive: true, force: true });
 });
 
 const dbBytes = () =>
