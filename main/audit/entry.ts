@@ -1,7 +1,7 @@
 // One audit entry as stored and exported, its canonical encoding and its chain hash
 // (issue 6: hash = SHA-256(previous hash ‖ canonical encoding of the entry)). Pure: no I/O, so
 // the store, the exporter and the offline verifier compute exactly the same bytes.
-import { createHash } from 'node:crypto';
+import * as crypto from 'node:crypto';
 
 /** Field order is the canonical order: changing it changes every hash, so it never changes. */
 export interface AuditEntry {
@@ -69,12 +69,43 @@ export function canonicalEncoding(entry: UnsealedEntry): string {
   ]);
 }
 
+/**
+ * The canonical encoding assembled from the fields already written as JSON: `fields` are the
+ * entry's fields in canonical order (sequence first, detail last), each exactly as
+ * JSON.stringify writes its value. The verifier uses it to hash an exported line's own text
+ * without decoding it; a unit test holds it equal to canonicalEncoding.
+ */
+export function canonicalEncodingOfJson(fields: readonly string[]): string {
+  return `${ENCODING_OPEN}${fields.join(',')}]`;
+}
+
+const ENCODING_OPEN = `[${JSON.stringify(ENCODING)},`;
+
+/** One-shot crypto.hash where Node has it (20.12+): a Hash object costs more than hashing one entry. */
+const sha256Hex: (data: Buffer) => string =
+  typeof crypto.hash === 'function'
+    ? (data) => crypto.hash('sha256', data, 'hex')
+    : (data) => crypto.createHash('sha256').update(data).digest('hex');
+
+/** Reused for every hash: one buffer holds the previous hash's bytes and the encoding. */
+let scratch = Buffer.allocUnsafe(64 * 1024);
+
+/**
+ * SHA-256(previous hash bytes ‖ UTF-8 encoding), lower-case hex. The previous hash is decoded
+ * as Buffer.from(prevHash, 'hex') does (a line may carry anything there); the bytes are
+ * gathered into one buffer so that a million entries cost one hash call each.
+ */
+export function chainHashOf(prevHash: string, encoding: string): string {
+  const room = (prevHash.length >> 1) + encoding.length * 3;
+  if (room > scratch.length) scratch = Buffer.allocUnsafe(room);
+  const prefix = scratch.write(prevHash, 0, 'hex');
+  const used = prefix + scratch.write(encoding, prefix, 'utf8');
+  return sha256Hex(scratch.subarray(0, used));
+}
+
 /** SHA-256(previous hash bytes ‖ UTF-8 canonical encoding), lower-case hex. */
 export function chainHash(entry: UnsealedEntry): string {
-  return createHash('sha256')
-    .update(Buffer.from(entry.prevHash, 'hex'))
-    .update(canonicalEncoding(entry), 'utf8')
-    .digest('hex');
+  return chainHashOf(entry.prevHash, canonicalEncoding(entry));
 }
 
 export function seal(entry: UnsealedEntry): AuditEntry {

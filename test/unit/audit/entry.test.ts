@@ -6,14 +6,17 @@ import { describe, expect, it } from 'vitest';
 import {
   GENESIS_HASH,
   canonicalEncoding,
+  canonicalEncodingOfJson,
   chainHash,
   localOffset,
   scrubDetail,
   seal,
   type UnsealedEntry,
 } from '../../../main/audit/entry';
-import { auditEventLine, fromAuditEvent, toAuditEvent } from '../../../main/audit/fhir';
+import { auditEventLine } from '../../../main/audit/event-line';
+import { fromAuditEvent, toAuditEvent } from '../../../main/audit/fhir';
 import { csvField } from '../../../main/audit/export';
+import { auditEntryArb } from '../../support/audit-entries';
 
 const base: UnsealedEntry = {
   sequence: 1,
@@ -38,6 +41,29 @@ const base: UnsealedEntry = {
   prevHash: GENESIS_HASH,
 };
 
+/** The canonical encoding's fields, in its order (entry.ts), sequence first. */
+const canonicalOrder = [
+  'sequence',
+  'at',
+  'tzOffset',
+  'type',
+  'outcome',
+  'userUuid',
+  'displayName',
+  'roleProfileId',
+  'jobRole',
+  'odsCode',
+  'workstation',
+  'asid',
+  'nhsNumber',
+  'interactionId',
+  'messageId',
+  'correlationId',
+  'accessReason',
+  'accessReasonText',
+  'detail',
+] as const satisfies readonly (keyof UnsealedEntry)[];
+
 describe('chain hash', () => {
   it('is SHA-256 of the previous hash bytes followed by the canonical encoding', () => {
     const expected = createHash('sha256')
@@ -60,6 +86,29 @@ describe('chain hash', () => {
     // A null and an empty string are different entries.
     expect(chainHash({ ...base, asid: null })).not.toBe(chainHash({ ...base, asid: '' }));
   });
+
+  it('reads the previous hash as Buffer.from(hex) does, whatever a tampered line carries there', () => {
+    fc.assert(
+      fc.property(fc.oneof(fc.string(), fc.stringMatching(/^[0-9a-fA-F]{0,130}$/)), (prevHash) => {
+        const expected = createHash('sha256')
+          .update(Buffer.from(prevHash, 'hex'))
+          .update(canonicalEncoding(base), 'utf8')
+          .digest('hex');
+        expect(chainHash({ ...base, prevHash })).toBe(expected);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('assembles the same canonical encoding from fields already written as JSON', () => {
+    fc.assert(
+      fc.property(auditEntryArb('binary'), (entry) => {
+        const fields = canonicalOrder.map((name) => JSON.stringify(entry[name]));
+        expect(canonicalEncodingOfJson(fields)).toBe(canonicalEncoding(entry));
+      }),
+      { numRuns: 300 },
+    );
+  });
 });
 
 describe('scrubDetail', () => {
@@ -76,31 +125,7 @@ describe('localOffset', () => {
   });
 });
 
-const nullable = (arb: fc.Arbitrary<string>) => fc.option(arb, { nil: null });
-const entryArb: fc.Arbitrary<UnsealedEntry> = fc.record({
-  sequence: fc.integer({ min: 1, max: 2_000_000_000 }),
-  at: fc
-    .date({ min: new Date('2000-01-01'), max: new Date('2100-01-01'), noInvalidDate: true })
-    .map((d) => d.toISOString()),
-  tzOffset: fc.constantFrom('+00:00', '+01:00', '-05:30'),
-  type: fc.string({ minLength: 1 }),
-  outcome: fc.constantFrom('success', 'failure', 'refused', 'info'),
-  userUuid: nullable(fc.string()),
-  displayName: nullable(fc.string()),
-  roleProfileId: nullable(fc.string()),
-  jobRole: nullable(fc.string()),
-  odsCode: nullable(fc.string()),
-  workstation: fc.string(),
-  asid: nullable(fc.string()),
-  nhsNumber: nullable(fc.string()),
-  interactionId: nullable(fc.string()),
-  messageId: nullable(fc.string()),
-  correlationId: nullable(fc.string()),
-  accessReason: nullable(fc.string()),
-  accessReasonText: nullable(fc.string()),
-  detail: nullable(fc.string()),
-  prevHash: fc.stringMatching(/^[0-9a-f]{64}$/),
-});
+const entryArb = auditEntryArb();
 
 describe('FHIR AuditEvent mapping', () => {
   it('reads back every field exactly, through JSON', () => {
