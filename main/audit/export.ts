@@ -7,7 +7,7 @@ import { closeSync, fsyncSync, mkdirSync, openSync, readdirSync, writeSync } fro
 import { join } from 'node:path';
 import type { AuditExportFilter } from '../../preload/contract';
 import type { AuditEntry } from './entry';
-import { auditEventLine } from './fhir';
+import { auditEventLine } from './event-line';
 import {
   MANIFEST_FORMAT,
   signManifest,

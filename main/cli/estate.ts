@@ -10,7 +10,7 @@
 // or operational error.
 import { userInfo } from 'node:os';
 import type { AppConfig } from '../config/schema';
-import { auditEventLine } from '../audit/fhir';
+import { auditEventLine } from '../audit/event-line';
 import { ingestBundle, type IngestLine } from '../estate/ingest';
 import type { EstateFilter, EstateStore } from '../estate/model';
 import { openEstateStore } from '../estate/open';

@@ -1,0 +1,43 @@
+// One line of audit.ndjson as the chain check sees it: its sequence, the previous hash and hash
+// it names, and whether its content hashes to that hash. The one line reader of the verifier's
+// sequential walk and of its helper threads. A line exactly as the exporter writes it is read
+// from its own text (event-line.ts) and hashed from the JSON values already in it; any other
+// line is read by JSON.parse and fromAuditEvent, which also say what is malformed. Both give the
+// same answer for every line the first accepts (test/unit/audit/event-line.test.ts).
+import { canonicalEncodingOfJson, chainHash, chainHashOf } from './entry';
+import { readEventLine } from './event-line';
+import { fromAuditEvent } from './fhir';
+
+export interface ChainLink {
+  readonly sequence: number;
+  readonly prevHash: string;
+  readonly hash: string;
+  /** The line's content hashes to `hash`. */
+  readonly sealed: boolean;
+}
+
+/**
+ * Reads the line `text.slice(start, end)`. `text` is either decoded text, or the file's bytes
+ * one per character (`bytes`: Buffer#latin1Slice), which a line that needs JSON.parse first
+ * decodes as UTF-8. Throws an Error saying what is malformed.
+ */
+export function readChainLink(text: string, start = 0, end = text.length, bytes = false): ChainLink {
+  const exported = readEventLine(text, start, end);
+  if (exported) {
+    const { sequence, prevHash, hash, fields } = exported;
+    return {
+      sequence,
+      prevHash,
+      hash,
+      sealed: chainHashOf(prevHash, canonicalEncodingOfJson(fields)) === hash,
+    };
+  }
+  const line = text.slice(start, end);
+  const entry = fromAuditEvent(JSON.parse(bytes ? Buffer.from(line, 'latin1').toString('utf8') : line));
+  return {
+    sequence: entry.sequence,
+    prevHash: entry.prevHash,
+    hash: entry.hash,
+    sealed: chainHash(entry) === entry.hash,
+  };
+}
