@@ -21,6 +21,11 @@ export interface ChainLink {
  * one per character (`bytes`: Buffer#latin1Slice), which a line that needs JSON.parse first
  * decodes as UTF-8. Throws an Error saying what is malformed.
  */
+/** A line of `text` as its UTF-8 characters (`bytes`: `text` holds one character per byte). */
+export function lineText(text: string, start: number, end: number, bytes: boolean): string {
+  return bytes ? Buffer.from(text.slice(start, end), 'latin1').toString('utf8') : text.slice(start, end);
+}
+
 export function readChainLink(text: string, start = 0, end = text.length, bytes = false): ChainLink {
   const exported = readEventLine(text, start, end);
   if (exported) {
@@ -32,8 +37,7 @@ export function readChainLink(text: string, start = 0, end = text.length, bytes 
       sealed: chainHashOf(prevHash, canonicalEncodingOfJson(fields)) === hash,
     };
   }
-  const line = text.slice(start, end);
-  const entry = fromAuditEvent(JSON.parse(bytes ? Buffer.from(line, 'latin1').toString('utf8') : line));
+  const entry = fromAuditEvent(JSON.parse(lineText(text, start, end, bytes)));
   return {
     sequence: entry.sequence,
     prevHash: entry.prevHash,

@@ -2,10 +2,9 @@
 // line hashes to what it says, follows the previous line by one sequence number and names its
 // hash). verify.ts joins the ranges; any problem sends it back to the sequential walk, which
 // names the first bad line and why.
-import { closeSync, openSync, readSync } from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
-import { chainHash } from './entry';
-import { fromAuditEvent } from './fhir';
+import { readChainLink } from './chain-line';
+import { readLines } from './line-reader';
 
 export interface ChunkTask {
   readonly file: string;
@@ -25,49 +24,6 @@ export type ChunkResult =
     }
   | { readonly ok: false };
 
-/** Calls `onLine` for each line starting in [start, end), with its byte offset; reads in big blocks. */
-function forEachLine(task: ChunkTask, onLine: (line: string) => boolean): void {
-  const fd = openSync(task.file, 'r');
-  let buffer = Buffer.allocUnsafe(8 << 20);
-  // From a byte before `start`, the first fragment is the tail of the previous chunk's last line
-  // (or, when that byte is a newline, an empty fragment): it is never ours.
-  let skipFirst = task.start > 0;
-  let base = Math.max(0, task.start - 1); // file offset of buffer[0]
-  let filled = 0;
-  try {
-    for (;;) {
-      if (filled === buffer.length) {
-        const bigger = Buffer.allocUnsafe(buffer.length * 2);
-        buffer.copy(bigger, 0, 0, filled);
-        buffer = bigger;
-      }
-      const read = readSync(fd, buffer, filled, buffer.length - filled, base + filled);
-      const eof = read === 0;
-      filled += read;
-      let lineStart = 0;
-      for (;;) {
-        let newline = buffer.indexOf(10, lineStart);
-        if (newline === -1 || newline >= filled) {
-          if (!eof || lineStart >= filled) break;
-          newline = filled; // a last line without a newline
-        }
-        if (skipFirst) skipFirst = false;
-        else {
-          if (base + lineStart >= task.end) return;
-          if (!onLine(buffer.toString('utf8', lineStart, newline))) return;
-        }
-        lineStart = newline + 1;
-      }
-      if (eof) return;
-      buffer.copy(buffer, 0, lineStart, filled);
-      base += lineStart;
-      filled -= lineStart;
-    }
-  } finally {
-    closeSync(fd);
-  }
-}
-
 export async function checkChunk(task: ChunkTask): Promise<ChunkResult> {
   let ok = true;
   let count = 0;
@@ -76,10 +32,10 @@ export async function checkChunk(task: ChunkTask): Promise<ChunkResult> {
   let lastSequence: number | null = null;
   let lastHash: string | null = null;
   try {
-    forEachLine(task, (line) => {
-      const entry = fromAuditEvent(JSON.parse(line));
+    await readLines(task.file, task, (text, from, to) => {
+      const entry = readChainLink(text, from, to, true);
       if (
-        chainHash(entry) !== entry.hash ||
+        !entry.sealed ||
         (lastSequence !== null && (entry.sequence !== lastSequence + 1 || entry.prevHash !== lastHash))
       ) {
         ok = false;

@@ -2,7 +2,7 @@
 // (changed, missing, reordered, extra, manifest mismatch, bad signature) is reported with the
 // first bad line and why; a bundle signed by a key not trusted is intact but not trusted.
 import { execFileSync } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -257,6 +257,37 @@ describe('audit export and verify', () => {
     });
   });
 
+  it('names a line whose JSON says more than the exported layout (a repeated key), even with the digests re-signed', async () => {
+    // JSON.parse reads the last of two keys: the line shows another user than the one its hash
+    // was made from, after everything the exporter writes. Re-signing the new digest leaves the line check alone to say so, on both
+    // the parallel path and the walk.
+    const copy = tampered(({ lines, manifest }) => {
+      const changed = lines.map((l, i) =>
+        i === 12 ? `${l.slice(0, -1)},"agent":[{"who":{"display":"SOMEONE, Else"},"requestor":true}]}` : l,
+      );
+      const text = `${changed.join('\n')}\n`;
+      const digest = {
+        sha256: createHash('sha256').update(text).digest('hex'),
+        bytes: Buffer.byteLength(text),
+      };
+      return {
+        lines: changed,
+        manifest: resign(manifest, { files: { ...manifest.files, 'audit.ndjson': digest } }),
+      };
+    });
+    expect(entryAt(readFileSync(join(copy, 'audit.ndjson'), 'utf8').split('\n'), 12).displayName).toBe(
+      'SOMEONE, Else',
+    );
+    const manifest = JSON.parse(readFileSync(join(copy, 'manifest.json'), 'utf8')) as Manifest;
+    expect(await parallelIntact(join(copy, 'audit.ndjson'), manifest, { minBytes: 0, threads: 2 })).toBe(
+      false,
+    );
+    expect(await verifyBundle(copy, { trusted: [fingerprint] })).toMatchObject({
+      intact: false,
+      problems: [{ problem: 'changed', where: 'audit.ndjson:13' }],
+    });
+  });
+
   it('splits the file into ranges that together hold every line exactly once', async () => {
     const file = join(bundle, 'audit.ndjson');
     const bytes = readFileSync(file);
@@ -271,6 +302,45 @@ describe('audit export and verify', () => {
       const b = await checkChunk({ file, start: k, end: bytes.length });
       expect(a.ok && b.ok, `split at ${k}`).toBe(true);
       expect((a.ok ? a.lines : 0) + (b.ok ? b.lines : 0), `split at ${k}`).toBe(40);
+    }
+  });
+
+  it('reads lines longer than a read block and lines across blocks, on the walk and in parallel', async () => {
+    // The verifier reads audit.ndjson in blocks of about 100 KB: a 300 KB line, and lines of
+    // every size around the block boundary, must each be read whole and exactly once.
+    const store = AuditStore.open(join(dir, 'long-lines.db'), key);
+    try {
+      const entries = [...seedEntries({ entries: 60, workstation: 'PHARM-01', asid: null })].flat();
+      store.append(
+        entries.map((e, i) => ({
+          ...e,
+          detail: `{"note":"${'x'.repeat(i === 7 ? 300_000 : (i * 7919) % 40_000)}"}`,
+        })),
+      );
+      const out = join(dir, 'long-lines');
+      exportBundle(store, { dir: out, range: {}, workstation: 'PHARM-01', exportedBy: null, signingKey });
+      const manifest = JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8')) as Manifest;
+      for (const threads of [2, 3]) {
+        expect(await parallelIntact(join(out, 'audit.ndjson'), manifest, { minBytes: 0, threads })).toBe(
+          true,
+        );
+      }
+      expect(await verifyBundle(out, { trusted: [fingerprint] })).toMatchObject({
+        intact: true,
+        entries: 60,
+      });
+      const changed = join(dir, 'long-lines-changed');
+      cpSync(out, changed, { recursive: true });
+      const file = join(changed, 'audit.ndjson');
+      const lines = readFileSync(file, 'utf8').split('\n');
+      lines[7] = (lines[7] as string).replace('xxxxx', 'xxxxy');
+      writeFileSync(file, lines.join('\n'));
+      expect(await verifyBundle(changed)).toMatchObject({
+        intact: false,
+        problems: [{ problem: 'changed', where: 'audit.ndjson:8' }],
+      });
+    } finally {
+      store.close();
     }
   });
 
