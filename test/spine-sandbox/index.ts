@@ -5,6 +5,7 @@ import { createServer, type Server } from 'node:https';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Socket as NetSocket, type Socket } from 'node:net';
 import { mkdir } from 'node:fs/promises';
+import { appendFileSync } from 'node:fs';
 import type { IdentityService } from './identity/index';
 import { ensurePki } from './certs';
 import {
@@ -52,6 +53,12 @@ export interface SandboxOptions {
   readonly retentionMs?: number;
   /** Patient pack; defaults to test/spine-sandbox/patients.json. */
   readonly packFile?: string;
+  /**
+   * Appends one JSON line per request answered: `{"action", "ms"}`, the time from the request's
+   * headers to the last byte of the answer handed on (the clinical bench subtracts Spine's own
+   * time with it, to give the client's; `SMSP_SANDBOX_TIMINGS` in training).
+   */
+  readonly timingsFile?: string;
 }
 
 export interface SandboxHandle {
@@ -416,6 +423,14 @@ export async function startSandbox(options: SandboxOptions): Promise<SandboxHand
       minVersion: 'TLSv1.2',
     },
     (req, res) => {
+      if (options.timingsFile) {
+        const file = options.timingsFile;
+        const began = performance.now();
+        const action = String(req.headers['soapaction'] ?? req.url ?? '').replace(/"/g, '');
+        res.once('finish', () =>
+          appendFileSync(file, `${JSON.stringify({ action, ms: performance.now() - began })}\n`),
+        );
+      }
       handle(req, res).catch((error: unknown) => {
         if (!res.headersSent) {
           res.writeHead(500, { 'Content-Type': 'text/plain' });

@@ -72,6 +72,8 @@ export async function prepareTraining(dataDir: string, say: (line: string) => vo
     dataDir: await sandboxDir(dataDir),
     smartcardCaFile: cards.caCertFile,
     ...(packFile ? { packFile } : {}),
+    // The clinical bench's record of Spine's own time per request (training only).
+    ...(process.env['SMSP_SANDBOX_TIMINGS'] ? { timingsFile: process.env['SMSP_SANDBOX_TIMINGS'] } : {}),
   });
   if (packFile) say(`Spine sandbox patient pack: ${packFile} (SMSP_SANDBOX_PACK).`);
   say(`Spine sandbox at ${sandbox.url}; ${cards.cards.length} training cards in the "Training card reader".`);
