@@ -1,6 +1,6 @@
 // The element tree every reader in main/hl7 produces and every mapper reads, the one error type
 // for input the library cannot accept, and the small shared pieces both XML readers (xml.ts:
-// fast-xml-parser; small-xml.ts: saxes) build the tree with, so their trees cannot drift apart.
+// fast-xml-parser; saxes-reader.ts: saxes) build the tree with, so their trees cannot drift apart.
 
 /** Deepest element nesting accepted. */
 export const MAX_DEPTH = 256;

@@ -1,4 +1,4 @@
-// The two XML readers (issue 15) agree: on every generated document that both saxes (small-xml.ts,
+// The two XML readers (issue 15) agree: on every generated document that both saxes (saxes-reader.ts,
 // documents up to 4 KB) and fast-xml-parser (xml.ts, larger ones) accept, the element trees are
 // the same — names, attributes with their decoded and normalised values, text — so the size of
 // a message can never change what it says. Inputs are well-formed trees with the awkward parts
@@ -7,7 +7,7 @@
 // or changed, so that refusals are exercised too. Run with the real readers, no doubles.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { readSmallXml, SMALL_XML_CHARS, SmallXmlError } from '../../../main/hl7/small-xml';
+import { readSaxesXml, SaxesXmlError } from '../../../main/hl7/saxes-reader';
 import { parseXml, readLargeXml } from '../../../main/hl7/xml';
 import { Hl7ParseError, type XmlElement, type XmlNode } from '../../../main/hl7/xml-tree';
 
@@ -136,7 +136,7 @@ describe('HAZ-015 the saxes and fast-xml-parser readers', () => {
     let both = 0;
     fc.assert(
       fc.property(document, (text) => {
-        const small = attempt(readSmallXml, text);
+        const small = attempt(readSaxesXml, text);
         const large = attempt(readLargeXml, text);
         // Generated documents are well formed: both must read them, and alike.
         expect(small.ok && large.ok).toBe(true);
@@ -154,7 +154,7 @@ describe('HAZ-015 the saxes and fast-xml-parser readers', () => {
     let both = 0;
     fc.assert(
       fc.property(damaged, (text) => {
-        const small = attempt(readSmallXml, text);
+        const small = attempt(readSaxesXml, text);
         const large = attempt(readLargeXml, text);
         if (small.ok && large.ok) {
           both += 1;
@@ -168,22 +168,23 @@ describe('HAZ-015 the saxes and fast-xml-parser readers', () => {
   });
 });
 
-describe('HAZ-015 the small-message reader keeps the same locks', () => {
+describe('HAZ-015 the saxes reader keeps the same locks', () => {
   it('refuses a DOCTYPE itself, even when called without the check in front of it', () => {
-    expect(() => readSmallXml('<!DOCTYPE a [<!ENTITY x "y">]><a>&x;</a>')).toThrow(
+    expect(() => readSaxesXml('<!DOCTYPE a [<!ENTITY x "y">]><a>&x;</a>')).toThrow(
       /DOCTYPE declarations are not allowed/,
     );
   });
 
-  it('refuses a small recursion bomb (deeper than 256) through parseXml', () => {
-    const text = `${'<a>'.repeat(300)}${'</a>'.repeat(300)}`;
-    expect(text.length).toBeLessThan(SMALL_XML_CHARS);
-    expect(() => parseXml(text)).toThrow(/nested/);
+  it('refuses a recursion bomb (deeper than 256) through parseXml, small or large', () => {
+    const small = `${'<a>'.repeat(300)}${'</a>'.repeat(300)}`;
+    expect(() => parseXml(small)).toThrow(/nested/);
+    const large = `<r>${'<p>padding</p>'.repeat(5_000)}${'<a>'.repeat(300)}${'</a>'.repeat(300)}</r>`;
+    expect(() => parseXml(large)).toThrow(/nested/);
   });
 
   it('refuses prototype names as element and attribute names, as fast-xml-parser does', () => {
     for (const text of ['<a __proto__="x"/>', '<a><constructor/></a>', '<a prototype="1"/>']) {
-      expect(() => readSmallXml(text)).toThrow(SmallXmlError);
+      expect(() => readSaxesXml(text)).toThrow(SaxesXmlError);
       expect(() => readLargeXml(text)).toThrow(Hl7ParseError);
     }
   });

@@ -1,20 +1,14 @@
-// The second XML reader (issue 15): small messages — acknowledgements, ebXML signals and headers,
-// SOAP faults, anything up to SMALL_XML_CHARS — are read by saxes, a strict, conformant XML 1.0
-// streaming parser (the one jsdom uses), straight into the XmlElement tree with no intermediate
-// objects. Why a second reader: on 1–2 KB messages fast-xml-parser's own parse, with nothing
-// around it, already costs more than NHS England's MHS adaptor spends on the whole message
-// (test/bench/hl7-small.bench.ts). fast-xml-parser stays the reader of everything larger (the
-// HL7 clinical documents). Both readers build the tree with the same pieces (xml-tree.ts), and a
-// differential fuzz test (test/unit/hl7/readers-agree.test.ts) holds them to the same tree.
+// The XML reader of every Spine message (issues 15 and 11): saxes, a strict, conformant XML 1.0
+// streaming parser (the one jsdom uses), reading straight into the XmlElement tree with no
+// intermediate objects. It first read small messages only: on 1–2 KB acknowledgements and
+// signals fast-xml-parser's own parse already cost more than NHS England's MHS adaptor spends on
+// the whole message (test/bench/hl7-small.bench.ts). Measured on the largest GP Summaries it is
+// the faster reader there too (xml.ts parseXml), so it now reads every message. fast-xml-parser
+// (xml.ts readLargeXml) words refusals and is the second reader a differential fuzz test
+// (test/unit/hl7/readers-agree.test.ts) holds this one to: both build the tree with the same
+// pieces (xml-tree.ts).
 import { SaxesParser, type SaxesTagPlain } from 'saxes';
 import { EMPTY_ATTRS, Hl7ParseError, localName, MAX_DEPTH, type XmlElement, type XmlNode } from './xml-tree';
-
-/**
- * Documents up to this many UTF-16 code units are read here, larger ones by fast-xml-parser: every
- * Spine signal in the fixtures (MCCI acknowledgement, ebXML header, Acknowledgment, MessageError,
- * SOAP fault) is under 2.5 KB; the clinical documents (PDS, SCR) are larger.
- */
-export const SMALL_XML_CHARS = 4 * 1024;
 
 /**
  * Why: names that reach into a JavaScript object's prototype. fast-xml-parser refuses them as
@@ -31,7 +25,7 @@ interface OpenElement {
 }
 
 /** A refusal by saxes, with its 1-based position. */
-export class SmallXmlError extends Error {
+export class SaxesXmlError extends Error {
   constructor(
     message: string,
     readonly line: number,
@@ -73,7 +67,7 @@ class SaxesTreeReader {
   }
 
   #fail(message: string): never {
-    throw new SmallXmlError(message, this.#parser.line, this.#parser.column);
+    throw new SaxesXmlError(message, this.#parser.line, this.#parser.column);
   }
 
   #open(tag: SaxesTagPlain): void {
@@ -118,21 +112,21 @@ class SaxesTreeReader {
 
 let reader: SaxesTreeReader | null = null;
 
-/** Reads a small document, or throws a SmallXmlError naming where saxes refused it. */
-export function readSmallXml(text: string): XmlElement {
+/** Reads a document, or throws a SaxesXmlError naming where saxes refused it. */
+export function readSaxesXml(text: string): XmlElement {
   reader ??= new SaxesTreeReader(false);
   try {
     return reader.read(text);
   } catch (error) {
     reader = null;
-    if (!(error instanceof SmallXmlError)) throw error;
+    if (!(error instanceof SaxesXmlError)) throw error;
   }
   // Refused: read again with positions on, for the line and column of the refusal.
   try {
     new SaxesTreeReader(true).read(text);
   } catch (error) {
-    if (error instanceof SmallXmlError) throw error;
-    throw new SmallXmlError(error instanceof Error ? error.message : String(error), 1, 1);
+    if (error instanceof SaxesXmlError) throw error;
+    throw new SaxesXmlError(error instanceof Error ? error.message : String(error), 1, 1);
   }
   throw new Hl7ParseError('Malformed XML: refused without a position', 'malformed');
 }
