@@ -48,7 +48,7 @@ export function outsideOpeningHours(at: string, tzOffset: string, hours: Opening
   return minute < minutesOf(hours.opens) || minute >= minutesOf(hours.closes);
 }
 
-const detailOf = (entry: AuditEntryView): Record<string, unknown> => {
+const detailOf = (entry: Pick<AuditEntryView, 'detail'>): Record<string, unknown> => {
   if (!entry.detail) return {};
   try {
     const parsed: unknown = JSON.parse(entry.detail);
@@ -58,9 +58,21 @@ const detailOf = (entry: AuditEntryView): Record<string, unknown> => {
   }
 };
 
-/** Why an access entry needs review; empty when it does not. */
-export function reviewReasons(entry: AuditEntryView, hours: OpeningHours): ReviewReason[] {
-  if (entry.type !== 'scr.access') return [];
+/**
+ * The event types that record an access decision: the app writes `scr.access`; training seeds
+ * (main/audit/seed.ts) write `scr.access-decision`, and bundles of those are held by estates.
+ */
+export const ACCESS_DECISION_TYPES = ['scr.access', 'scr.access-decision'] as const;
+
+/** What deciding whether an entry waits for review reads of it. */
+export type ReviewedFields = Pick<AuditEntryView, 'type' | 'accessReason' | 'detail' | 'at' | 'tzOffset'>;
+
+/**
+ * Why an access entry needs review; empty when it does not. The one rule for both queues: the
+ * workstation's (below) and the estate's, which applies it to each entry as it is ingested.
+ */
+export function reviewReasons(entry: ReviewedFields, hours: OpeningHours): ReviewReason[] {
+  if (!ACCESS_DECISION_TYPES.some((type) => type === entry.type)) return [];
   const reasons: ReviewReason[] = [];
   if (entry.accessReason === 'emergency') reasons.push('emergency');
   if (entry.accessReason === 'legal') reasons.push('legal');
@@ -111,10 +123,12 @@ export async function reviewQueue(
   hours: OpeningHours,
   reviewer: string | null,
 ): Promise<AuditReviewItem[]> {
-  const [access, reviews] = await Promise.all([
-    allOfType(search, 'scr.access'),
+  const [reviews, ...decisions] = await Promise.all([
     allOfType(search, 'audit.reviewed'),
+    ...ACCESS_DECISION_TYPES.map((type) => allOfType(search, type)),
   ]);
+  // One trail: its sequence order is the order entries were written, so newest first.
+  const access = decisions.flat().sort((a, b) => b.sequence - a.sequence);
   // Only a completed review counts; a refused one (one's own access) leaves the item waiting.
   const done = new Set(
     reviews

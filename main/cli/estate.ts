@@ -128,19 +128,23 @@ async function runIngest(args: string[], config: AppConfig): Promise<number> {
   if (trust.length === 0) {
     throw new EstateUsageError('no trusted signers: give --trust FINGERPRINT or set audit.trustedSigners');
   }
+  // Accesses outside the organisation's opening hours are queued for review as the app's own
+  // queue does, with the hours from the administrator's configuration.
+  const openingHours = config.governance.openingHours;
   return withStore(p, config, async (store) => {
     if (watch) {
-      if (one(p, 'once')) return (await watchOnce(watch, { store, trust }, printLine)) > 0 ? 1 : 0;
+      if (one(p, 'once'))
+        return (await watchOnce(watch, { store, trust, openingHours }, printLine)) > 0 ? 1 : 0;
       const stop = new AbortController();
       const onSignal = () => stop.abort();
       process.once('SIGINT', onSignal);
       process.once('SIGTERM', onSignal);
-      await watchFolder(watch, { store, trust }, printLine, stop.signal);
+      await watchFolder(watch, { store, trust, openingHours }, printLine, stop.signal);
       return 0;
     }
     let refused = 0;
     for (const dir of p.positional) {
-      const line = await ingestBundle(dir, { store, trust });
+      const line = await ingestBundle(dir, { store, trust, openingHours });
       if (line.outcome === 'refused') refused += 1;
       printLine(line);
     }

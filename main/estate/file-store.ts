@@ -10,6 +10,9 @@ import { COUNT_CAP, TO_REVIEW, reviewFromWhere, whereOf } from './filter-sql';
 import {
   clampLimit,
   gapsBySource,
+  reviewReasonsColumn,
+  reviewReasonsOf,
+  type EstateEntry,
   type EstateFilter,
   type EstateHealth,
   type EstatePage,
@@ -108,16 +111,28 @@ export const fileMigrations: readonly string[] = [
      filter TEXT NOT NULL,
      results INTEGER NOT NULL
    ) STRICT;`,
+  // 2: as the PostgreSQL store's migration 2 (pg-schema.ts): each entry's review reasons, decided
+  // at ingest by the workstation's own rule, with the queue's partial index on them. Backfilled:
+  // emergency and legal access decisions already held. Not backfilled: restricted-record and
+  // out-of-hours accesses already held (the rule is the app's code with the administrator's
+  // opening hours, which SQL has neither of); they stay out of the queue.
+  `ALTER TABLE estate_entry ADD COLUMN review_reasons TEXT;
+   UPDATE estate_entry SET review_reasons = access_reason
+     WHERE access_reason IN ('emergency', 'legal') AND type IN ('scr.access', 'scr.access-decision');
+   DROP INDEX estate_entry_to_review;
+   CREATE INDEX estate_entry_review_queue ON estate_entry (at) WHERE review_reasons IS NOT NULL;`,
 ];
 
 const ENTRY_COLUMNS =
   'e.sequence, e.at, e.tz_offset, e.type, e.outcome, e.user_uuid, e.display_name, e.role_profile_id, ' +
   'e.job_role, e.ods_code, e.workstation, e.asid, e.nhs_number, e.interaction_id, e.message_id, ' +
   'e.correlation_id, e.access_reason, e.access_reason_text, e.detail, e.prev_hash, e.hash';
-const ENTRY_SELECT = `s.workstation, s.key_fingerprint, ${ENTRY_COLUMNS}`;
+const ENTRY_SELECT = `s.workstation, s.key_fingerprint, ${ENTRY_COLUMNS}, e.review_reasons`;
+/** Where the review's columns start in a queue row: after ENTRY_SELECT's 24. */
+const REVIEW_AT = 24;
 
-/** Row arrays in ENTRY_SELECT order → the source and the entry. */
-function estateEntryOf(v: unknown[]) {
+/** Row arrays in ENTRY_SELECT order → the source, the entry and its review reasons. */
+function estateEntryOf(v: unknown[]): EstateEntry {
   const t = (i: number) => v[i] as string;
   const m = (i: number) => v[i] as string | null;
   const entry: AuditEntry = {
@@ -143,7 +158,11 @@ function estateEntryOf(v: unknown[]) {
     prevHash: t(21),
     hash: t(22),
   };
-  return { source: { workstation: t(0), keyFingerprint: t(1) }, entry };
+  return {
+    source: { workstation: t(0), keyFingerprint: t(1) },
+    entry,
+    reviewReasons: reviewReasonsOf(m(23)),
+  };
 }
 
 const dialect = { placeholder: () => '?', sourceWorkstation: 's.workstation' };
@@ -153,8 +172,8 @@ export function openFileStore(file: string, key: Buffer): EstateStore {
   db.pragma('cache_size=-65536');
   db.pragma('wal_autocheckpoint=4000');
   const insert = db.prepare(
-    `INSERT INTO estate_entry (source_id, ${ENTRY_COLUMNS.replace(/e\./g, '')})
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    `INSERT INTO estate_entry (source_id, ${ENTRY_COLUMNS.replace(/e\./g, '')}, review_reasons)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   );
   const now = () => new Date().toISOString();
 
@@ -180,7 +199,11 @@ export function openFileStore(file: string, key: Buffer): EstateStore {
       .map((r) => ({ sequence: r.sequence, hash: r.hash, prevHash: r.prev_hash }));
     const check = new ContinuityCheck(bundle, held);
     for await (const batch of bundle.read()) {
-      for (const e of batch) if (check.accept(e)) insert.run(sourceId, ...rowValues(e));
+      for (const e of batch) {
+        if (check.accept(e)) {
+          insert.run(sourceId, ...rowValues(e), reviewReasonsColumn(bundle.reviewReasons(e)));
+        }
+      }
     }
     const { added } = check.finish();
     // Everything in it is already held (a re-export of the same range): nothing changes.
@@ -264,14 +287,14 @@ export function openFileStore(file: string, key: Buffer): EstateStore {
       const items: ReviewItem[] = rows.map((v) => ({
         ...estateEntryOf(v),
         review:
-          v[23] === null
+          v[REVIEW_AT] === null
             ? null
             : {
-                reviewedAt: v[23] as string,
-                reviewerUuid: v[24] as string,
-                reviewerName: v[25] as string,
-                outcome: v[26] as NonNullable<ReviewItem['review']>['outcome'],
-                note: v[27] as string,
+                reviewedAt: v[REVIEW_AT] as string,
+                reviewerUuid: v[REVIEW_AT + 1] as string,
+                reviewerName: v[REVIEW_AT + 2] as string,
+                outcome: v[REVIEW_AT + 3] as NonNullable<ReviewItem['review']>['outcome'],
+                note: v[REVIEW_AT + 4] as string,
               },
       }));
       return { items, total: total?.n ?? 0 };

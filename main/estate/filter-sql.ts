@@ -1,11 +1,6 @@
 // One translation of a reviewer's filter into a SQL WHERE clause, for both stores: the caller
 // gives its placeholder style and how a timestamp is bound. Every value is a bound parameter.
-import {
-  ACCESS_DECISION_TYPES,
-  REVIEWABLE_REASONS,
-  type EstateFilter,
-  type ReviewQueueFilter,
-} from './model';
+import type { EstateFilter, ReviewQueueFilter } from './model';
 
 export interface Dialect {
   /** The placeholder for the n-th parameter (1-based): `$n` for PostgreSQL, `?` for SQLite. */
@@ -40,10 +35,11 @@ export function whereOf(filter: EstateFilter, dialect: Dialect): { clause: strin
   return { clause: where.length > 0 ? `WHERE ${where.join(' AND ')}` : '', params };
 }
 
-const quoteList = (values: readonly string[]) => values.map((v) => `'${v}'`).join(', ');
-
-/** Written exactly as the stores' partial index predicate, so the planner uses that index. */
-export const TO_REVIEW = `e.access_reason IN (${quoteList(REVIEWABLE_REASONS)}) AND e.type IN (${quoteList(ACCESS_DECISION_TYPES)})`;
+/**
+ * Written exactly as the stores' partial index predicate, so the planner uses that index. An
+ * entry's reasons were decided when it was ingested (model.ts `reviewReasonsColumn`).
+ */
+export const TO_REVIEW = 'e.review_reasons IS NOT NULL';
 
 /** Totals stop counting here: a reviewer needs "more than 10,000", not an exact figure. */
 export const COUNT_CAP = 10_000;
@@ -59,7 +55,8 @@ export function reviewFromWhere(
     params.push(value);
     return dialect.placeholder(params.length);
   };
-  if (filter.reason) where.push(`e.access_reason = ${p(filter.reason)}`);
+  // One reason among the entry's: the column is the reasons joined by commas.
+  if (filter.reason) where.push(`(',' || e.review_reasons || ',') LIKE ${p(`%,${filter.reason},%`)}`);
   if (filter.from) where.push(`e.at >= ${p(new Date(filter.from).toISOString())}`);
   if (filter.to) where.push(`e.at < ${p(new Date(filter.to).toISOString())}`);
   if (!filter.includeReviewed) where.push('r.source_id IS NULL');

@@ -9,6 +9,8 @@
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Manifest } from '../audit/manifest';
+import { reviewReasons } from '../audit/review';
+import type { OpeningHours } from '../config/schema';
 import { problemText, verifyBundle, type BundleVerification } from '../audit/verify';
 import { ContinuityError } from './continuity';
 import { EntryFeed } from './entry-feed';
@@ -26,6 +28,14 @@ export interface IngestOptions {
   readonly store: EstateStore;
   /** Fingerprints of the workstation signing keys the estate trusts. */
   readonly trust: readonly string[];
+  /**
+   * The organisation's opening hours, from the estate tool's administrator configuration
+   * (`governance.openingHours`, as the app's own queue uses). Why at ingest: each access is
+   * judged once, as it is loaded, by the workstation's rule (audit/review.ts) and its reasons
+   * kept with it, so the queue is an indexed read. The hours in force when a bundle is ingested
+   * decide its entries; a later change of hours does not re-judge entries already held.
+   */
+  readonly openingHours: OpeningHours;
 }
 
 /** Why an estate takes a bundle in: it must also be intact, which only the end of the walk says. */
@@ -42,6 +52,7 @@ function bundleFor(
   signed: BundleVerification,
   manifest: Manifest,
   feed: EntryFeed,
+  openingHours: OpeningHours,
 ): VerifiedBundle {
   const signer = signed.signer as NonNullable<BundleVerification['signer']>;
   return {
@@ -59,6 +70,7 @@ function bundleFor(
     chainHead: manifest.chainHead,
     previousBundle: manifest.previousBundle,
     createdAt: manifest.createdAt,
+    reviewReasons: (entry) => reviewReasons(entry, openingHours),
     read: () => feed,
   };
 }
@@ -90,7 +102,7 @@ export async function ingestBundle(dir: string, options: IngestOptions): Promise
       trusted: options.trust,
       consumer: (signed, manifest) => {
         if (!admissible(signed)) return null;
-        loading = options.store.load(bundleFor(name, signed, manifest, feed)).then(
+        loading = options.store.load(bundleFor(name, signed, manifest, feed, options.openingHours)).then(
           (loaded) => loaded,
           (error: unknown) => (error instanceof Error ? error : new Error(String(error))),
         );

@@ -1,6 +1,7 @@
 // The estate audit store's vocabulary (issue 16): what a store holds about each workstation's
 // series of verified bundles, what a reviewer may ask, and the one interface both stores (the
 // embedded SQLCipher file and PostgreSQL) implement. Pure types and small helpers, no I/O.
+import { ReviewReason } from '../../preload/contract';
 import type { AuditEntry } from '../audit/entry';
 
 /**
@@ -29,6 +30,11 @@ export interface VerifiedBundle {
   /** The previous full export this one follows (its last sequence and chain head), or null. */
   readonly previousBundle: { readonly lastSequence: number; readonly chainHead: string } | null;
   readonly createdAt: string;
+  /**
+   * Why an entry of this bundle waits for the privacy officer's review (empty: it does not),
+   * decided once as it is loaded, by the workstation's own rule (audit/review.ts).
+   */
+  reviewReasons(entry: AuditEntry): readonly ReviewReason[];
   /**
    * The bundle's entries in sequence order, in batches, as the verifier checks them; one pass only.
    * Iterating throws instead of ending when the bundle as a whole is not intact, so a store that
@@ -69,10 +75,12 @@ export interface EstateFilter {
   readonly offset?: number | undefined;
 }
 
-/** An entry as the estate holds it: the entry and which series it came from. */
+/** An entry as the estate holds it: the entry, which series it came from, why it awaits review. */
 export interface EstateEntry {
   readonly source: SourceKey;
   readonly entry: AuditEntry;
+  /** Decided when the entry was ingested; empty when it does not wait for review. */
+  readonly reviewReasons: readonly ReviewReason[];
 }
 
 export interface EstatePage {
@@ -133,15 +141,31 @@ export interface PurgeRecord {
   readonly signature: string;
 }
 
-/** Access reasons whose use a privacy officer must look at (product.md section 5). */
-export const REVIEWABLE_REASONS = ['emergency', 'legal'] as const;
-/** The event types that record an access decision (the app writes scr.access; seeds scr.access-decision). */
-export const ACCESS_DECISION_TYPES = ['scr.access', 'scr.access-decision'] as const;
+/** Every reason, in the contract's order (the order audit/review.ts lists an entry's reasons). */
+const REASON_ORDER: readonly ReviewReason[] = ReviewReason.options;
+
+/**
+ * An entry's review reasons as both stores hold them (the `review_reasons` column): joined by
+ * commas in one fixed order, or null when the entry does not wait for review (the queue's
+ * partial index holds only the non-null rows).
+ */
+export function reviewReasonsColumn(reasons: readonly ReviewReason[]): string | null {
+  const held = REASON_ORDER.filter((r) => reasons.includes(r));
+  return held.length > 0 ? held.join(',') : null;
+}
+
+/** The column read back; a word this version does not know is dropped, not shown. */
+export function reviewReasonsOf(column: string | null): ReviewReason[] {
+  if (!column) return [];
+  const words = column.split(',');
+  return REASON_ORDER.filter((r) => words.includes(r));
+}
 
 export interface ReviewQueueFilter {
   readonly from?: string | undefined;
   readonly to?: string | undefined;
-  readonly reason?: 'emergency' | 'legal' | undefined;
+  /** Only the accesses with this reason (among others). */
+  readonly reason?: ReviewReason | undefined;
   readonly includeReviewed?: boolean | undefined;
   readonly limit?: number | undefined;
 }

@@ -1,7 +1,7 @@
 // The PostgreSQL estate schema as numbered migrations (never edit one that has shipped; add the
 // next). Entries are keyed by (series, sequence); the indexes are the ones the privacy officer's
 // questions need: everything about one NHS number, one user, a time window, and the unreviewed
-// emergency/legal accesses.
+// accesses waiting for review.
 export const pgMigrations: readonly string[] = [
   `CREATE TABLE estate_source (
      id serial PRIMARY KEY,
@@ -86,4 +86,17 @@ export const pgMigrations: readonly string[] = [
      filter jsonb NOT NULL,
      results integer NOT NULL
    );`,
+  // 2: the "Access to review" queue holds what the workstation's queue holds (emergency, legal,
+  // restricted record, outside opening hours), decided once per entry at ingest by the
+  // workstation's own rule (audit/review.ts) and kept in review_reasons; the partial index moves
+  // onto it. Backfilled: rows already held that the old queue held (emergency or legal access
+  // decisions). Not backfilled: restricted-record and out-of-hours accesses already held; the
+  // rule that decides them is the app's code with the administrator's opening hours, which a
+  // SQL migration has neither of, so those rows stay out of the queue (re-ingesting their
+  // bundles is a duplicate and changes nothing).
+  `ALTER TABLE estate_entry ADD COLUMN review_reasons text;
+   UPDATE estate_entry SET review_reasons = access_reason
+     WHERE access_reason IN ('emergency', 'legal') AND type IN ('scr.access', 'scr.access-decision');
+   DROP INDEX estate_entry_to_review;
+   CREATE INDEX estate_entry_review_queue ON estate_entry (at DESC) WHERE review_reasons IS NOT NULL;`,
 ];

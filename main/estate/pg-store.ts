@@ -11,6 +11,9 @@ import { COUNT_CAP, TO_REVIEW, reviewFromWhere, whereOf } from './filter-sql';
 import {
   clampLimit,
   gapsBySource,
+  reviewReasonsColumn,
+  reviewReasonsOf,
+  type EstateEntry,
   type EstateFilter,
   type EstateHealth,
   type EstatePage,
@@ -36,7 +39,8 @@ export interface PgStoreOptions {
 const ENTRY_SELECT = `s.workstation AS source_workstation, s.key_fingerprint, e.sequence, e.at, e.tz_offset,
   e.type, e.outcome, e.user_uuid, e.display_name, e.role_profile_id, e.job_role, e.ods_code, e.workstation,
   e.asid, e.nhs_number, e.interaction_id, e.message_id, e.correlation_id, e.access_reason,
-  e.access_reason_text, e.detail, encode(e.prev_hash, 'hex') AS prev_hash, encode(e.hash, 'hex') AS hash`;
+  e.access_reason_text, e.detail, encode(e.prev_hash, 'hex') AS prev_hash, encode(e.hash, 'hex') AS hash,
+  e.review_reasons`;
 
 /** A stored row as the audit store reads it, with PostgreSQL's types for the two that differ. */
 interface EntryRow extends Omit<Parameters<typeof entryFromRow>[0], 'sequence' | 'at'> {
@@ -45,10 +49,19 @@ interface EntryRow extends Omit<Parameters<typeof entryFromRow>[0], 'sequence' |
   /** bigint arrives as text. */
   sequence: string;
   at: Date;
+  review_reasons: string | null;
 }
 
 function entryOf(r: EntryRow): AuditEntry {
   return entryFromRow({ ...r, sequence: Number(r.sequence), at: r.at.toISOString() });
+}
+
+function estateEntryOf(r: EntryRow): EstateEntry {
+  return {
+    source: { workstation: r.source_workstation, keyFingerprint: r.key_fingerprint },
+    entry: entryOf(r),
+    reviewReasons: reviewReasonsOf(r.review_reasons),
+  };
 }
 
 const dialect = { placeholder: (n: number) => `$${n}`, sourceWorkstation: 's.workstation' };
@@ -88,7 +101,7 @@ async function migrate(pool: pg.Pool): Promise<void> {
 async function copyEntries(
   stream: CopyStreamQuery,
   sourceId: number,
-  entries: AsyncIterable<readonly AuditEntry[]>,
+  bundle: VerifiedBundle,
   check: ContinuityCheck,
 ): Promise<void> {
   const done = new Promise<void>((resolve, reject) => {
@@ -105,9 +118,11 @@ async function copyEntries(
     chunk = '';
   };
   try {
-    for await (const batch of entries) {
+    for await (const batch of bundle.read()) {
       for (const entry of batch) {
-        if (check.accept(entry)) chunk += copyLine(sourceId, entry);
+        if (check.accept(entry)) {
+          chunk += copyLine(sourceId, entry, reviewReasonsColumn(bundle.reviewReasons(entry)));
+        }
       }
       if (chunk.length > 256 * 1024) await flush();
     }
@@ -190,7 +205,7 @@ export async function openPgStore(url: string, options: PgStoreOptions = {}): Pr
           }));
           const check = new ContinuityCheck(bundle, held);
           const stream = client.query(copyFrom(`COPY estate_entry (${COPY_COLUMNS}) FROM STDIN`));
-          await copyEntries(stream, sourceId, bundle.read(), check);
+          await copyEntries(stream, sourceId, bundle, check);
           const { added } = check.finish();
           // Everything in it is already held (a re-export of the same range): nothing changes.
           if (added === 0 && bundle.entries > 0) throw new Duplicate();
@@ -242,10 +257,7 @@ export async function openPgStore(url: string, options: PgStoreOptions = {}): Pr
         ),
       ]);
       return {
-        entries: rows.rows.map((r) => ({
-          source: { workstation: r.source_workstation, keyFingerprint: r.key_fingerprint },
-          entry: entryOf(r),
-        })),
+        entries: rows.rows.map(estateEntryOf),
         total: Number(count.rows[0]?.n ?? 0),
       };
     },
@@ -270,8 +282,7 @@ export async function openPgStore(url: string, options: PgStoreOptions = {}): Pr
         pool.query<{ n: string }>(`SELECT count(*) AS n ${from}`, params),
       ]);
       const items: ReviewItem[] = rows.rows.map((r) => ({
-        source: { workstation: r.source_workstation, keyFingerprint: r.key_fingerprint },
-        entry: entryOf(r),
+        ...estateEntryOf(r),
         review:
           r.reviewed_at === null
             ? null

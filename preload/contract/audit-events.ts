@@ -3,6 +3,16 @@
 // events are technical (Spine plumbing, refused bridge calls): hidden unless asked for. Shared by
 // main (which filters technical events in the query, so export and screen agree) and the renderer.
 
+import type { ReviewReason } from './ops/audit';
+
+/** Why an access waits for review, in words: the workstation's and the estate's queues. */
+export const reviewReasonNames: Readonly<Record<ReviewReason, string>> = {
+  emergency: 'Emergency access',
+  legal: 'Legal access',
+  restricted: 'Restricted record',
+  'out-of-hours': 'Outside opening hours',
+};
+
 /** Type prefixes of the technical events a privacy officer does not review by default. */
 export const technicalEventPrefixes = ['spine.', 'bridge.', 'app.'] as const;
 

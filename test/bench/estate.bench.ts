@@ -21,6 +21,7 @@ import { seedEntries } from '../../main/audit/seed';
 import { signingKeyFromSeed } from '../../main/audit/signing-key';
 import type { AuditStore } from '../../main/audit/store';
 import { verifyBundle } from '../../main/audit/verify';
+import { OpeningHours } from '../../main/config/schema';
 import { ingestBundle } from '../../main/estate/ingest';
 import type { EstateStore } from '../../main/estate/model';
 import { openEstateStore } from '../../main/estate/open';
@@ -33,6 +34,8 @@ const STORES = (process.env['ESTATE_STORES'] ?? 'postgresql,file').split(',');
 const ROUND = 20;
 const QUERY_RUNS = 60;
 const PATIENTS = 200_000;
+/** The default opening hours (Mon–Sat 08:00–18:30): out-of-hours accesses join the queue. */
+const openingHours = OpeningHours.parse({});
 
 const percentile = (sorted: number[], p: number): number =>
   sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
@@ -196,7 +199,7 @@ async function runStore(kind: string, root: string, pool: string[]): Promise<voi
           Array.from({ length: lanes }, async () => {
             while (next < batch.length) {
               const b = batch[next++] as { dir: string };
-              const line = await ingestBundle(b.dir, { store, trust });
+              const line = await ingestBundle(b.dir, { store, trust, openingHours });
               if (line.outcome !== 'ingested') throw new Error(`${b.dir}: ${line.outcome} ${line.reason}`);
               ingested += line.entries;
             }

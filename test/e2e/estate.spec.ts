@@ -7,8 +7,9 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Page } from '@playwright/test';
+import type { Locator, Page } from '@playwright/test';
 import { AuditStore } from '../../main/audit/store';
+import { OpeningHours } from '../../main/config/schema';
 import { ingestBundle } from '../../main/estate/ingest';
 import { openEstateStore } from '../../main/estate/open';
 import { readKeyFile } from '../../native/sqlite';
@@ -21,6 +22,9 @@ interface Estate {
   readonly cluster: PostgresCluster;
   readonly outcomes: Record<string, string>;
 }
+
+/** The app's default hours, as the test host's configuration has them. */
+const openingHours = OpeningHours.parse({});
 
 const test = base.extend<{ estate: Estate }>({
   estate: async ({}, use) => {
@@ -39,20 +43,24 @@ const test = base.extend<{ estate: Estate }>({
           const dir = ws.exportTo(join(root, `${id}-${m}`), { from: month(m), to: month(m + 1) });
           // BRANCH-03's October never arrives: a gap in its series.
           if (id === 'BRANCH-03' && m === 10) continue;
-          outcomes[`${id}-${m}`] = (await ingestBundle(dir, { store, trust })).outcome;
+          outcomes[`${id}-${m}`] = (await ingestBundle(dir, { store, trust, openingHours })).outcome;
         }
         ws.close();
       }
-      outcomes['duplicate'] = (await ingestBundle(join(root, 'BRANCH-01-9'), { store, trust })).outcome;
+      outcomes['duplicate'] = (
+        await ingestBundle(join(root, 'BRANCH-01-9'), { store, trust, openingHours })
+      ).outcome;
       const stranger = trainingWorkstation(join(root, 'ws'), 'BRANCH-66');
       stranger.seed(10, new Date(Date.UTC(2026, 10, 3)));
       outcomes['untrusted'] = (
-        await ingestBundle(stranger.exportTo(join(root, 'stranger')), { store, trust })
+        await ingestBundle(stranger.exportTo(join(root, 'stranger')), { store, trust, openingHours })
       ).outcome;
       stranger.close();
       const tampered = join(root, 'BRANCH-02-11', 'audit.ndjson');
       writeFileSync(tampered, readFileSync(tampered, 'utf8').replace('"outcome":"0"', '"outcome":"8"'));
-      outcomes['tampered'] = (await ingestBundle(join(root, 'BRANCH-02-11'), { store, trust })).outcome;
+      outcomes['tampered'] = (
+        await ingestBundle(join(root, 'BRANCH-02-11'), { store, trust, openingHours })
+      ).outcome;
       await store.close();
       await use({ cluster, outcomes });
     } finally {
@@ -105,10 +113,30 @@ test('the privacy officer finds a patient across three workstations and reviews 
   await expect(waiting).toBeVisible();
   const before = Number(/^(\d+)/.exec((await waiting.textContent()) ?? '')?.[1]);
   expect(before).toBeGreaterThan(0);
-  const first = queue.getByRole('listitem').first();
+  // Each access says why it waits, in words, as the workstation's own queue does.
+  const reasonWords = /^(Emergency access|Legal access|Restricted record|Outside opening hours)$/;
+  const why = (item: Locator) =>
+    item.getByRole('list', { name: 'Why it is waiting' }).getByRole('listitem').allTextContents();
+  const newest = await why(queue.locator(':scope > li').first());
+  expect(newest.length).toBeGreaterThan(0);
+  expect(newest.every((w) => reasonWords.test(w))).toBe(true);
+
+  // The reason filter: only the emergency accesses, each saying so; one is reviewed.
+  const reason = page.getByLabel('Reason', { exact: true });
+  await reason.selectOption({ label: 'Emergency access' });
+  await expect(waiting).not.toHaveText(`${before} accesses waiting for review`);
+  const emergencies = Number(/^(\d+)/.exec((await waiting.textContent()) ?? '')?.[1]);
+  expect(emergencies).toBeGreaterThan(0);
+  expect(emergencies).toBeLessThan(before);
+  for (const item of await queue.locator(':scope > li').all()) {
+    expect(await why(item)).toContain('Emergency access');
+  }
+  const first = queue.locator(':scope > li').first();
   await first.getByLabel('Review note').fill('Patient unconscious; confirmed with the pharmacist on duty');
   await first.getByRole('button', { name: 'Mark reviewed' }).click();
-  await expect(waiting).toHaveText(`${before - 1} emergency or legal accesses waiting for review`);
+  await expect(waiting).toHaveText(`${emergencies - 1} accesses waiting for review`);
+  await reason.selectOption({ label: 'Any reason' });
+  await expect(waiting).toHaveText(`${before - 1} accesses waiting for review`);
 
   const health = page.getByRole('table', { name: 'Workstation health' });
   await expect(health.getByRole('row', { name: /BRANCH-03/ })).toContainText('missing seq');

@@ -4,7 +4,6 @@
 import type { EstateEntryView } from '../../../preload/contract';
 import type { Services } from '../../app/services';
 import type { EstateEntry, EstateStore } from '../../estate/model';
-import { REVIEWABLE_REASONS } from '../../estate/model';
 import { AppError } from '../app-error';
 import type { HandlerTable } from '../handler';
 import { defineHandler } from '../handler';
@@ -78,18 +77,19 @@ export const estateSearch = defineHandler({
 export const estateReviewQueue = defineHandler({
   operation: 'estate.reviewQueue',
   feature: 'estate.view',
-  handle: async (_input, { services }) => {
+  handle: async (input, { services }) => {
     const store = await storeOf(services);
     await services.audit.record({
       type: 'estate.reviewQueue',
       outcome: 'info',
-      detail: { store: store.kind },
+      detail: { store: store.kind, reason: input.reason ?? null },
     });
-    const queue = await store.reviewQueue({ limit: 200 });
+    const queue = await store.reviewQueue({ reason: input.reason, limit: 200 });
     const me = services.session.actor()?.userUuid ?? null;
     return {
       items: queue.items.map((item) => ({
         ...viewOf(item),
+        reasons: [...item.reviewReasons],
         ownAccess: me !== null && item.entry.userUuid === me,
       })),
       total: queue.total,
@@ -112,7 +112,7 @@ export const estateReview = defineHandler({
         limit: 1,
       })
     ).entries;
-    if (!item || !REVIEWABLE_REASONS.some((r) => r === item.entry.accessReason)) {
+    if (!item || item.reviewReasons.length === 0) {
       throw new AppError('INVALID_INPUT', 'This access is not waiting for review. Refresh the list.');
     }
     const detail = {

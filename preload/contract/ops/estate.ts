@@ -3,7 +3,7 @@
 // workstation's series health. Only the privacy officer (R0001 with B0011) reaches the handlers.
 import { z } from 'zod';
 import { defineOperation } from '../operation';
-import { AuditEntryView } from './audit';
+import { AuditEntryView, ReviewReason } from './audit';
 
 const isoInstant = z.iso.datetime({ offset: true });
 
@@ -49,10 +49,20 @@ export const EstateReviewOutcome = z.enum(['appropriate', 'inappropriate', 'need
 export type EstateReviewOutcome = z.infer<typeof EstateReviewOutcome>;
 
 export const EstateReviewItem = EstateEntryView.extend({
+  /** Why it waits: the workstation's own reasons (emergency, legal, restricted, out of hours). */
+  reasons: z.array(ReviewReason).min(1),
   /** The reviewer's own access: shown, but nobody reviews their own. */
   ownAccess: z.boolean(),
 });
 export type EstateReviewItem = z.infer<typeof EstateReviewItem>;
+
+export const EstateReviewQueueInput = z
+  .object({
+    /** Only the accesses waiting for this reason (among others). */
+    reason: ReviewReason.optional(),
+  })
+  .strict();
+export type EstateReviewQueueInput = z.input<typeof EstateReviewQueueInput>;
 
 export const EstateReviewQueue = z.object({
   items: z.array(EstateReviewItem),
@@ -101,8 +111,9 @@ export const estateOperations = {
     output: EstatePage,
   }),
   'estate.reviewQueue': defineOperation({
-    summary: 'Emergency and legal accesses across all workstations not yet reviewed.',
-    input: z.object({}).strict(),
+    summary:
+      'Emergency, legal, restricted-record and out-of-hours accesses across all workstations not yet reviewed.',
+    input: EstateReviewQueueInput,
     output: EstateReviewQueue,
   }),
   'estate.review': defineOperation({

@@ -2,25 +2,13 @@
 // with its reason, until a privacy officer marks it reviewed with a note (main records the review
 // as an audit entry and refuses a review of one's own access — the screen says so up front).
 import { useCallback, useEffect, useRef, useState, type FormEvent } from 'react';
-import type {
-  AuditReviewItem,
-  AuditReviewQueue,
-  ContractError,
-  ReviewReason,
-} from '../../../preload/contract';
-import { eventName } from '../../../preload/contract/audit-events';
+import type { AuditReviewItem, AuditReviewQueue, ContractError } from '../../../preload/contract';
+import { eventName, reviewReasonNames } from '../../../preload/contract/audit-events';
 import { invoke } from '../../lib/api';
 import { Modal } from '../../components/modal';
 import { ErrorSummary, Problem, type FieldError } from '../../components/error-summary';
 import { FormField, describedBy } from '../../components/form-field';
 import { Patient, When, Who } from './entries-table';
-
-const reasonWords: Readonly<Record<ReviewReason, string>> = {
-  emergency: 'Emergency access',
-  legal: 'Legal access',
-  restricted: 'Restricted record',
-  'out-of-hours': 'Outside opening hours',
-};
 
 function ReviewDialog({
   item,
@@ -158,7 +146,7 @@ export function ReviewQueue({ onAllAccess, refreshKey }: ReviewQueueProps) {
                 <td>
                   <ul className="nhsuk-list app-review__reasons">
                     {item.reasons.map((reason) => (
-                      <li key={reason}>{reasonWords[reason]}</li>
+                      <li key={reason}>{reviewReasonNames[reason]}</li>
                     ))}
                   </ul>
                   {item.entry.accessReasonText ? (

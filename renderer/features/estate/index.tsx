@@ -10,7 +10,9 @@ import type {
   EstateReviewItem,
   EstateReviewOutcome,
   EstateSearchInput,
+  ReviewReason,
 } from '../../../preload/contract';
+import { reviewReasonNames } from '../../../preload/contract/audit-events';
 import { invoke } from '../../lib/api';
 import { formatDateTime, formatNhsNumber, formatNhsNumberInput, isValidNhsNumber } from '../../lib/cui';
 import { Problem } from '../../components/error-summary';
@@ -260,16 +262,19 @@ function ReviewForm({ item, onDone }: { item: EstateReviewItem; onDone: () => vo
   );
 }
 
+const reasonChoices = Object.entries(reviewReasonNames) as [ReviewReason, string][];
+
 function ReviewQueue() {
   const [queue, setQueue] = useState<{ items: readonly EstateReviewItem[]; total: number } | null>(null);
   const [error, setError] = useState<Pick<ContractError, 'message'> | null>(null);
+  const [reason, setReason] = useState<ReviewReason | ''>('');
   const load = useCallback(async () => {
-    const response = await invoke('estate.reviewQueue', {});
+    const response = await invoke('estate.reviewQueue', reason ? { reason } : {});
     if (response.ok) {
       setQueue(response.value);
       setError(null);
     } else setError(response.error);
-  }, []);
+  }, [reason]);
   useEffect(() => {
     void load();
   }, [load]);
@@ -277,9 +282,24 @@ function ReviewQueue() {
     <section aria-labelledby="estate-review-heading">
       <h2 id="estate-review-heading">Access to review (all workstations)</h2>
       <Problem title="There is a problem" error={error} />
+      <FormField id="estate-review-reason" label="Reason" className="nhsuk-form-group">
+        <select
+          className="nhsuk-select"
+          id="estate-review-reason"
+          value={reason}
+          onChange={(e) => setReason(e.target.value as ReviewReason | '')}
+        >
+          <option value="">Any reason</option>
+          {reasonChoices.map(([value, words]) => (
+            <option key={value} value={value}>
+              {words}
+            </option>
+          ))}
+        </select>
+      </FormField>
       {queue ? (
         <p className="nhsuk-body" role="status">
-          {queue.total} emergency or legal accesses waiting for review
+          {queue.total} {queue.total === 1 ? 'access' : 'accesses'} waiting for review
         </p>
       ) : null}
       <ul className="nhsuk-list" aria-label="Accesses waiting for review">
@@ -289,9 +309,15 @@ function ReviewQueue() {
             className="nhsuk-card"
           >
             <div className="nhsuk-card__content">
+              <ul className="nhsuk-list nhsuk-body-s" aria-label="Why it is waiting">
+                {item.reasons.map((r) => (
+                  <li key={r}>
+                    <strong>{reviewReasonNames[r]}</strong>
+                  </li>
+                ))}
+              </ul>
               <p className="nhsuk-body">
-                <strong>{item.entry.accessReason}</strong> access by {who(item.entry)} at {item.workstation} (
-                {item.entry.odsCode ?? '—'}),{' '}
+                Access by {who(item.entry)} at {item.workstation} ({item.entry.odsCode ?? '—'}),{' '}
                 <time dateTime={item.entry.at}>{formatDateTime(item.entry.at)}</time>
                 {item.entry.nhsNumber ? `, patient ${formatNhsNumber(item.entry.nhsNumber)}` : ''}
               </p>

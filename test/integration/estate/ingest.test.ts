@@ -5,15 +5,21 @@ import { randomBytes } from 'node:crypto';
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ingestBundle } from '../../../main/estate/ingest';
 import type { EstateStore } from '../../../main/estate/model';
+import { fileMigrations } from '../../../main/estate/file-store';
 import { openEstateStore } from '../../../main/estate/open';
+import { pgMigrations } from '../../../main/estate/pg-schema';
+import { openEncryptedDatabase, readOrCreateKeyFile } from '../../../native/sqlite';
 import { purgeOlderThan, purgeRecordValid, readOrCreateSigningKey } from '../../../main/estate/retention';
-import type { AuditEntry } from '../../../main/audit/entry';
+import { canonicalJson, type AuditEntry } from '../../../main/audit/entry';
 import { exportBundle } from '../../../main/audit/export';
 import { fromAuditEvent } from '../../../main/audit/fhir';
-import { AuditStore } from '../../../main/audit/store';
+import { reviewQueue as workstationReviewQueue } from '../../../main/audit/review';
+import { AuditStore, rowValues, type PendingEntry } from '../../../main/audit/store';
+import { OpeningHours } from '../../../main/config/schema';
 import { trainingWorkstation, type TrainingWorkstation } from '../../support/estate';
 import { startPostgres, type PostgresCluster } from '../../support/postgres';
 
@@ -28,6 +34,42 @@ let tamperedSigner: string;
 /** A bundle bigger than what ingest holds in memory at once (it streams while verifying). */
 let big: string;
 let bigSigner: string;
+/** One app-made access of each kind, on a Wednesday in 2027 (nothing else is held then). */
+let accesses: TrainingWorkstation;
+let accessBundle: string;
+
+/** The administrator's opening hours for these tests: weekdays 09:00–17:00, local time. */
+const openingHours = OpeningHours.parse({ days: [1, 2, 3, 4, 5], opens: '09:00', closes: '17:00' });
+const accessDay = { from: '2027-03-17T00:00:00.000Z', to: '2027-03-18T00:00:00.000Z' };
+
+/** An `scr.access` entry as the app writes it (clinical/service.ts decideAccess). */
+function access(
+  at: string,
+  tzOffset: string,
+  reason: 'permission-to-view' | 'emergency' | 'legal',
+  restricted: boolean,
+): PendingEntry {
+  return {
+    at,
+    tzOffset,
+    type: 'scr.access',
+    outcome: 'success',
+    userUuid: '555021935107',
+    displayName: 'PHARMACIST, Ann',
+    roleProfileId: '555021936108',
+    jobRole: 'S8000:G8000:R8008',
+    odsCode: 'FQ005',
+    workstation: 'BRANCH-05',
+    asid: '200000001234',
+    nhsNumber: '9000000009',
+    interactionId: null,
+    messageId: null,
+    correlationId: null,
+    accessReason: reason,
+    accessReasonText: reason === 'permission-to-view' ? null : 'Patient unable to consent',
+    detail: canonicalJson({ basis: reason, legitimateRelationship: 'confirmed', restricted }),
+  };
+}
 
 async function readBundle(dir: string): Promise<AuditEntry[]> {
   return readFileSync(join(dir, 'audit.ndjson'), 'utf8')
@@ -71,6 +113,17 @@ beforeAll(() => {
   bigSigner = branch4.fingerprint;
   big = branch4.exportTo(join(root, 'bundles', 'BRANCH-04'));
   branch4.close();
+  accesses = trainingWorkstation(join(root, 'ws'), 'BRANCH-05', 'FQ005');
+  stations.push(accesses);
+  accesses.append([
+    access('2027-03-17T10:00:00.000Z', '+00:00', 'permission-to-view', false), // ordinary, in hours
+    access('2027-03-17T10:05:00.000Z', '+00:00', 'emergency', false),
+    access('2027-03-17T10:10:00.000Z', '+00:00', 'legal', false),
+    access('2027-03-17T10:15:00.000Z', '+00:00', 'permission-to-view', true), // restricted record
+    // 16:30 UTC is in hours, but the workstation's clock said 17:30 (+01:00): out of hours.
+    access('2027-03-17T16:30:00.000Z', '+01:00', 'permission-to-view', false),
+  ]);
+  accessBundle = accesses.exportTo(join(root, 'bundles', 'BRANCH-05'));
 }, 120_000);
 
 afterAll(() => {
@@ -93,12 +146,13 @@ describe.each(['postgresql', 'file'] as const)('estate store: %s', (kind) => {
       ...stations.map((s) => s.fingerprint),
       tamperedSigner,
       bigSigner,
+      accesses.fingerprint,
       'sha256:' + stations[0]!.fingerprint.toUpperCase(),
     ];
   });
   afterAll(async () => store?.close());
 
-  const ingest = (dir: string) => ingestBundle(dir, { store, trust });
+  const ingest = (dir: string) => ingestBundle(dir, { store, trust, openingHours });
 
   it('ingests a series, shows a gap until the missing bundle arrives, and re-ingesting changes nothing', async () => {
     const [sep, oct, nov] = bundles.get('BRANCH-01')!;
@@ -184,10 +238,71 @@ describe.each(['postgresql', 'file'] as const)('estate store: %s', (kind) => {
     });
   });
 
-  it('queues unreviewed emergency and legal accesses across workstations until each is reviewed', async () => {
+  it('queues emergency, legal, restricted-record and out-of-hours accesses, as the workstation’s own queue does', async () => {
+    expect(await ingest(accessBundle)).toMatchObject({ workstation: 'BRANCH-05', outcome: 'ingested' });
+    const queue = await store.reviewQueue({ ...accessDay, limit: 10_000 });
+    const held = queue.items.map((i) => [i.source.workstation, i.entry.sequence, i.reviewReasons]);
+    expect(held).toEqual([
+      ['BRANCH-05', 5, ['out-of-hours']],
+      ['BRANCH-05', 4, ['restricted']],
+      ['BRANCH-05', 3, ['legal']],
+      ['BRANCH-05', 2, ['emergency']],
+    ]);
+    expect(queue.total).toBe(4);
+    // The same set, with the same reasons, as the branch's own "Access to review" screen shows.
+    const own = await workstationReviewQueue(
+      async (query) => accesses.store.search(query),
+      openingHours,
+      null,
+    );
+    expect(own.map((i) => ['BRANCH-05', i.entry.sequence, i.reasons])).toEqual(held);
+
+    // The reason filter takes each of the four.
+    for (const [reason, sequence] of [
+      ['emergency', 2],
+      ['legal', 3],
+      ['restricted', 4],
+      ['out-of-hours', 5],
+    ] as const) {
+      const one = await store.reviewQueue({ ...accessDay, reason });
+      expect(one.items.map((i) => i.entry.sequence)).toEqual([sequence]);
+    }
+
+    // Reviewing the restricted-record access takes it off the queue.
+    await store.review({
+      source: { workstation: 'BRANCH-05', keyFingerprint: accesses.fingerprint },
+      sequence: 4,
+      reviewerUuid: '555000000003',
+      reviewerName: 'GOVERNANCE, Test',
+      outcome: 'appropriate',
+      note: 'S-flag patient; pharmacist confirmed identity at the counter',
+      at: new Date().toISOString(),
+    });
+    const after = await store.reviewQueue({ ...accessDay, limit: 10_000 });
+    expect(after.items.map((i) => i.entry.sequence)).toEqual([5, 3, 2]);
+    // The ordinary in-hours access was never waiting, so it cannot be "reviewed".
+    await expect(
+      store.review({
+        source: { workstation: 'BRANCH-05', keyFingerprint: accesses.fingerprint },
+        sequence: 1,
+        reviewerUuid: '555000000003',
+        reviewerName: 'GOVERNANCE, Test',
+        outcome: 'appropriate',
+        note: 'nothing to review',
+        at: new Date().toISOString(),
+      }),
+    ).rejects.toThrow(/no such access to review/);
+  });
+
+  it('queues unreviewed accesses across workstations, each with its reasons, until each is reviewed', async () => {
     const queue = await store.reviewQueue({ limit: 10_000 });
     expect(queue.total).toBeGreaterThan(0);
-    expect(queue.items.every((i) => ['emergency', 'legal'].includes(i.entry.accessReason ?? ''))).toBe(true);
+    expect(queue.items.every((i) => i.reviewReasons.length > 0)).toBe(true);
+    // The training seed's emergency and legal accesses carry that reason among theirs.
+    for (const i of queue.items) {
+      const basis = i.entry.accessReason;
+      if (basis === 'emergency' || basis === 'legal') expect(i.reviewReasons).toContain(basis);
+    }
     expect(new Set(queue.items.map((i) => i.source.workstation)).size).toBeGreaterThan(1);
     const first = queue.items[0]!;
     await store.review({
@@ -248,5 +363,75 @@ describe.each(['postgresql', 'file'] as const)('estate store: %s', (kind) => {
     const [kept] = await store.purges();
     expect(purgeRecordValid(kept!)).toBe(true);
     expect(purgeRecordValid({ ...kept!, entries: kept!.entries - 1 })).toBe(false);
+  });
+});
+
+describe.each(['postgresql', 'file'] as const)('a %s store made before review reasons were kept', (kind) => {
+  const ENTRY_COLUMNS =
+    'source_id, sequence, at, tz_offset, type, outcome, user_uuid, display_name, role_profile_id, job_role, ' +
+    'ods_code, workstation, asid, nhs_number, interaction_id, message_id, correlation_id, access_reason, ' +
+    'access_reason_text, detail, prev_hash, hash';
+
+  /** A store at schema version 1 holding BRANCH-05's five accesses, as the old ingest left them. */
+  async function heldBeforeReasons(
+    entries: readonly AuditEntry[],
+  ): Promise<{ url: string; keyFile: string }> {
+    const keyFile = join(root, `old-${kind}.key`);
+    if (kind === 'file') {
+      const file = join(root, `old-${randomBytes(4).toString('hex')}.db`);
+      const db = openEncryptedDatabase({
+        file,
+        key: readOrCreateKeyFile(keyFile),
+        migrations: fileMigrations.slice(0, 1),
+      });
+      db.prepare(
+        `INSERT INTO estate_source (id, workstation, key_fingerprint, public_key, first_seen) VALUES (1, ?, ?, 'k', ?)`,
+      ).run('BRANCH-05', accesses.fingerprint, new Date().toISOString());
+      const insert = db.prepare(
+        `INSERT INTO estate_entry (${ENTRY_COLUMNS}) VALUES (1, ${Array(21).fill('?').join(', ')})`,
+      );
+      for (const e of entries) insert.run(...rowValues(e));
+      db.close();
+      return { url: `file:${file}`, keyFile };
+    }
+    const url = cluster.createDatabase(`old_${randomBytes(4).toString('hex')}`);
+    const client = new pg.Client({ connectionString: url });
+    await client.connect();
+    try {
+      await client.query(
+        'CREATE TABLE estate_migrations (version integer PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())',
+      );
+      await client.query(pgMigrations[0]!);
+      await client.query('INSERT INTO estate_migrations (version) VALUES (1)');
+      await client.query(
+        `INSERT INTO estate_source (id, workstation, key_fingerprint, public_key) VALUES (1, $1, $2, 'k')`,
+        ['BRANCH-05', accesses.fingerprint],
+      );
+      const values = Array.from({ length: 19 }, (_, i) => `$${i + 1}`);
+      for (const e of entries) {
+        await client.query(
+          `INSERT INTO estate_entry (${ENTRY_COLUMNS})
+           VALUES (1, ${values.join(', ')}, decode($20, 'hex'), decode($21, 'hex'))`,
+          rowValues(e),
+        );
+      }
+    } finally {
+      await client.end();
+    }
+    return { url, keyFile };
+  }
+
+  it('keeps its emergency and legal accesses in the queue after the upgrade (the rest cannot be judged again)', async () => {
+    const { url, keyFile } = await heldBeforeReasons(await readBundle(accessBundle));
+    const store = await openEstateStore(url, { keyFile });
+    try {
+      const queue = await store.reviewQueue({ ...accessDay, limit: 10_000 });
+      expect(queue.items.map((i) => [i.entry.sequence, i.reviewReasons])).toEqual([
+        [3, ['legal']],
+        [2, ['emergency']],
+      ]);
+    } finally {
+      await store.close();
+    }
   });
 });

@@ -69,6 +69,10 @@ describe('access to review', () => {
     expect(reviewReasons(entry({ detail: '{"restricted":true}' }), hours)).toEqual(['restricted']);
     expect(reviewReasons(entry({ at: '2026-12-02T22:00:00.000Z' }), hours)).toEqual(['out-of-hours']);
     expect(reviewReasons(entry({ type: 'scr.view', accessReason: 'emergency' }), hours)).toEqual([]);
+    // Training seeds record the decision as scr.access-decision: queued by the same rule.
+    expect(reviewReasons(entry({ type: 'scr.access-decision', accessReason: 'legal' }), hours)).toEqual([
+      'legal',
+    ]);
   });
 
   it('HAZ-095 leaves out what has been reviewed and marks the reviewer’s own access', async () => {
