@@ -14,6 +14,8 @@ export interface ChainLink {
   readonly hash: string;
   /** The line's content hashes to `hash`. */
   readonly sealed: boolean;
+  /** Read as the exporter writes it: the entry's canonical fields as JSON (entryOfJsonFields). */
+  readonly fields?: readonly string[];
 }
 
 /**
@@ -35,6 +37,7 @@ export function readChainLink(text: string, start = 0, end = text.length, bytes 
       prevHash,
       hash,
       sealed: chainHashOf(prevHash, canonicalEncodingOfJson(fields)) === hash,
+      fields,
     };
   }
   const entry = fromAuditEvent(JSON.parse(lineText(text, start, end, bytes)));

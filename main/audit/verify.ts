@@ -31,7 +31,7 @@ import { createReadStream, readFileSync, statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import type { AuditExportFilter, AuditExportResult, AuditSigner } from '../../preload/contract';
-import type { AuditEntry } from './entry';
+import { entryOfJsonFields, type AuditEntry } from './entry';
 import { fromAuditEvent } from './fhir';
 import { lineText, readChainLink, type ChainLink } from './chain-line';
 import { readLines } from './line-reader';
@@ -482,7 +482,13 @@ async function walk(
     expected += 1;
     count += 1;
     // The consumer loads the entry it was given: the same bytes just checked, read in full.
-    if (consumer) checked.push(fromAuditEvent(JSON.parse(lineText(text, from, to, true))));
+    if (consumer) {
+      checked.push(
+        entry.fields
+          ? entryOfJsonFields(entry.fields, entry.prevHash, entry.hash)
+          : fromAuditEvent(JSON.parse(lineText(text, from, to, true))),
+      );
+    }
     return true;
   };
 
