@@ -24,6 +24,7 @@ import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { chromiumArgs } from '../e2e/playwright.config';
+import { stopGroup } from '../support/process-group';
 
 const runs = Number(process.env['SMSP_BENCH_RUNS'] ?? 30);
 const hugeRuns = Number(process.env['SMSP_BENCH_HUGE_RUNS'] ?? 5);
@@ -80,30 +81,6 @@ async function launch(dataDir: string, env: Readonly<Record<string, string>> = {
     });
   });
   return { child, launchUrl, spineTimings, readyMs: performance.now() - started };
-}
-
-async function stop(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || !child.pid) return;
-  const pid = child.pid;
-  await new Promise<void>((done) => {
-    const timer = setTimeout(() => {
-      try {
-        process.kill(-pid, 'SIGKILL');
-      } catch {
-        // already gone
-      }
-      done();
-    }, 5_000);
-    child.once('exit', () => {
-      clearTimeout(timer);
-      done();
-    });
-    try {
-      process.kill(-pid, 'SIGTERM');
-    } catch {
-      done();
-    }
-  });
 }
 
 async function signIn(page: Page): Promise<void> {
@@ -317,12 +294,12 @@ export async function run(): Promise<void> {
     );
     process.stdout.write(`login screen: launcher start → first paint ${ms(app.readyMs + fcp)}\n`);
     await context.close();
-    await stop(app.child);
+    await stopGroup(app.child);
     app = null;
     if (hugeRuns > 0) await hugeDocument(browser);
   } finally {
     await browser.close();
-    if (app) await stop(app.child);
+    if (app) await stopGroup(app.child);
     rmSync(dataDir, { recursive: true, force: true });
   }
 }
@@ -377,7 +354,7 @@ async function hugeDocument(browser: Browser): Promise<void> {
     );
     await context.close();
   } finally {
-    if (app) await stop(app.child);
+    if (app) await stopGroup(app.child);
     rmSync(dir, { recursive: true, force: true });
   }
 }

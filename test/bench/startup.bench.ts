@@ -32,6 +32,7 @@ import { createInterface } from 'node:readline';
 import { chromium, type Page } from '@playwright/test';
 import { chromiumArgs } from '../e2e/playwright.config';
 import { softhsmAvailable } from '../smartcard/softhsm';
+import { stopGroup } from '../support/process-group';
 
 const ENTRIES = 1_000_000;
 const WARM_RUNS = 5;
@@ -124,29 +125,6 @@ async function painted(page: Page): Promise<void> {
   await page.evaluate(
     () => new Promise<void>((done) => requestAnimationFrame(() => requestAnimationFrame(() => done()))),
   );
-}
-
-function stop(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || !child.pid) return Promise.resolve();
-  return new Promise((done) => {
-    const timer = setTimeout(() => {
-      try {
-        process.kill(-child.pid!, 'SIGKILL');
-      } catch {
-        // already gone
-      }
-      done();
-    }, 5_000);
-    child.once('exit', () => {
-      clearTimeout(timer);
-      done();
-    });
-    try {
-      process.kill(-child.pid!, 'SIGTERM');
-    } catch {
-      done();
-    }
-  });
 }
 
 /** The launcher's stdout, line by line, in order (bounded wait for each). */
@@ -249,7 +227,7 @@ async function launchOnce(dataDir: string, profileDir: string): Promise<Launch> 
       await browser.close();
     }
   } finally {
-    await stop(launcher);
+    await stopGroup(launcher);
   }
 }
 

@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { test as base, type Page } from '@playwright/test';
+import { stopGroup } from '../support/process-group';
 
 export interface RunningApp {
   readonly url: string;
@@ -52,29 +53,6 @@ async function launch(
   return { app: { ...ready, origin: new URL(ready.url).origin, dataDir }, child };
 }
 
-function stop(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || !child.pid) return Promise.resolve();
-  return new Promise((resolveStop) => {
-    const timer = setTimeout(() => {
-      try {
-        process.kill(-child.pid!, 'SIGKILL');
-      } catch {
-        // already gone
-      }
-      resolveStop();
-    }, 5_000);
-    child.once('exit', () => {
-      clearTimeout(timer);
-      resolveStop();
-    });
-    try {
-      process.kill(-child.pid!, 'SIGTERM');
-    } catch {
-      resolveStop();
-    }
-  });
-}
-
 export const test = base.extend<{
   /** Extra environment for the launcher, e.g. SMSP_ADMIN_CONFIG with short session policies. */
   appEnv: Record<string, string>;
@@ -88,7 +66,7 @@ export const test = base.extend<{
     try {
       await use(app);
     } finally {
-      await stop(child);
+      await stopGroup(child);
     }
   },
   shot: async ({}, use) => {
