@@ -40,33 +40,35 @@ export const GENESIS_HASH = '0'.repeat(64);
 /** Encoding version, first element of every canonical encoding. */
 const ENCODING = 'smsp-audit/1';
 
+/** Every field of an entry except the hashes, in the canonical encoding's order. */
+export const CANONICAL_FIELDS = [
+  'sequence',
+  'at',
+  'tzOffset',
+  'type',
+  'outcome',
+  'userUuid',
+  'displayName',
+  'roleProfileId',
+  'jobRole',
+  'odsCode',
+  'workstation',
+  'asid',
+  'nhsNumber',
+  'interactionId',
+  'messageId',
+  'correlationId',
+  'accessReason',
+  'accessReasonText',
+  'detail',
+] as const satisfies readonly (keyof UnsealedEntry)[];
+
 /**
  * The canonical encoding: a JSON array of every field except the hashes, in a fixed order,
  * nulls explicit. JSON.stringify of strings, integers and null is deterministic in every engine.
  */
 export function canonicalEncoding(entry: UnsealedEntry): string {
-  return JSON.stringify([
-    ENCODING,
-    entry.sequence,
-    entry.at,
-    entry.tzOffset,
-    entry.type,
-    entry.outcome,
-    entry.userUuid,
-    entry.displayName,
-    entry.roleProfileId,
-    entry.jobRole,
-    entry.odsCode,
-    entry.workstation,
-    entry.asid,
-    entry.nhsNumber,
-    entry.interactionId,
-    entry.messageId,
-    entry.correlationId,
-    entry.accessReason,
-    entry.accessReasonText,
-    entry.detail,
-  ]);
+  return JSON.stringify([ENCODING, ...CANONICAL_FIELDS.map((field) => entry[field])]);
 }
 
 /**
@@ -81,8 +83,6 @@ export function canonicalEncodingOfJson(fields: readonly string[]): string {
 
 const ENCODING_OPEN = `[${JSON.stringify(ENCODING)},`;
 
-type CanonicalFields = [number, string, string, string, string, ...(string | null)[]];
-
 /**
  * The entry whose canonical fields are `fields` (as canonicalEncodingOfJson takes them), with its
  * hashes: estate ingest loads an exported line this way, from the fields the verifier has just
@@ -90,48 +90,10 @@ type CanonicalFields = [number, string, string, string, string, ...(string | nul
  * fromAuditEvent(JSON.parse(line)) for every line the exported-line reader accepts.
  */
 export function entryOfJsonFields(fields: readonly string[], prevHash: string, hash: string): AuditEntry {
-  const [sequence, at, tzOffset, type, outcome, ...rest] = JSON.parse(
-    `[${fields.join(',')}]`,
-  ) as CanonicalFields;
-  const [
-    userUuid = null,
-    displayName = null,
-    roleProfileId = null,
-    jobRole = null,
-    odsCode = null,
-    workstation = null,
-    asid = null,
-    nhsNumber = null,
-    interactionId = null,
-    messageId = null,
-    correlationId = null,
-    accessReason = null,
-    accessReasonText = null,
-    detail = null,
-  ] = rest;
-  return {
-    sequence,
-    at,
-    tzOffset,
-    type,
-    outcome,
-    userUuid,
-    displayName,
-    roleProfileId,
-    jobRole,
-    odsCode,
-    workstation: workstation ?? '',
-    asid,
-    nhsNumber,
-    interactionId,
-    messageId,
-    correlationId,
-    accessReason,
-    accessReasonText,
-    detail,
-    prevHash,
-    hash,
-  };
+  const values = JSON.parse(`[${fields.join(',')}]`) as unknown[];
+  const entry: Record<string, unknown> = { prevHash, hash };
+  CANONICAL_FIELDS.forEach((field, index) => (entry[field] = values[index] ?? null));
+  return entry as unknown as AuditEntry;
 }
 
 /** One-shot crypto.hash where Node has it (20.12+): a Hash object costs more than hashing one entry. */

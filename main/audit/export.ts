@@ -6,7 +6,7 @@ import { createHash, type Hash } from 'node:crypto';
 import { closeSync, fsyncSync, mkdirSync, openSync, readdirSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import type { AuditExportFilter } from '../../preload/contract';
-import type { AuditEntry } from './entry';
+import { CANONICAL_FIELDS, type AuditEntry } from './entry';
 import { auditEventLine } from './event-line';
 import {
   MANIFEST_FORMAT,
@@ -44,29 +44,7 @@ export interface ExportSummary {
   readonly keyId: string;
 }
 
-const csvColumns: readonly (keyof AuditEntry)[] = [
-  'sequence',
-  'at',
-  'tzOffset',
-  'type',
-  'outcome',
-  'userUuid',
-  'displayName',
-  'roleProfileId',
-  'jobRole',
-  'odsCode',
-  'workstation',
-  'asid',
-  'nhsNumber',
-  'interactionId',
-  'messageId',
-  'correlationId',
-  'accessReason',
-  'accessReasonText',
-  'detail',
-  'prevHash',
-  'hash',
-];
+const csvColumns: readonly (keyof AuditEntry)[] = [...CANONICAL_FIELDS, 'prevHash', 'hash'];
 
 /** One CSV field (RFC 4180 quoting). */
 const needsCare = /[",\r\n']|^[=+\-@\t\r]/;
